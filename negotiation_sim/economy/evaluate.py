@@ -1,0 +1,229 @@
+"""One round of the economy: firm profit changes and national welfare from the policies.
+
+``evaluate`` is vectorised over a leading batch axis B of policy states, so the stage
+game (nine move pairs) or a set of deal packages is valued in one call. Money is in $bn
+per round, measured against free trade with no controls (equations W1-W4, docs/model.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from negotiation_sim.economy.controls import drawdown, effective_cut, outage_fraction
+from negotiation_sim.economy.diversion import diversion_share
+from negotiation_sim.economy.tariffs import (
+    consumer_cost,
+    exporter_price,
+    import_volume,
+    importer_price,
+    tariff_revenue,
+)
+from negotiation_sim.economy.world import CHIPS, RE, World
+
+
+@dataclass
+class FirmState:
+    """What firms carry from round to round (arrays over firms)."""
+
+    stockpile: np.ndarray
+    short_weeks: np.ndarray
+    stock_target: np.ndarray
+    reroute: np.ndarray  # share of rerouting capacity in use, 0..capacity
+    control_weeks: np.ndarray  # (C, 2) weeks each country's controls have been in force
+
+    @classmethod
+    def initial(cls, world: World, reroute_start: float = 0.5) -> FirmState:
+        firms = world.firms
+        return cls(
+            stockpile=firms.stockpile_weeks.copy(),
+            short_weeks=np.zeros(len(firms)),
+            stock_target=firms.stockpile_weeks.copy(),
+            reroute=firms.reroute_capacity * reroute_start,
+            control_weeks=np.zeros(world.holds.shape),
+        )
+
+
+@dataclass
+class RoundEval:
+    """Results for B policy states. Shapes: (B, C), (B, N), (B, F)."""
+
+    welfare: np.ndarray
+    firm_delta: np.ndarray  # profit change vs free trade, all channels
+    firm_external: np.ndarray  # the part that is not a transfer within the country
+    stockpile: np.ndarray
+    short_weeks: np.ndarray
+    rare_earth_cut: np.ndarray
+    imports: np.ndarray
+    revenue: np.ndarray
+    consumer_cost: np.ndarray
+    rerouted: np.ndarray
+    divert_share: np.ndarray  # (B, F) share of lost trade a fully adapted firm reroutes
+
+
+def evaluate(
+    world: World,
+    tariff: np.ndarray,
+    controls: np.ndarray,
+    purchases: np.ndarray,
+    state: FirmState,
+    weeks: float | np.ndarray | None = None,
+) -> RoundEval:
+    """Value B policy states for one round.
+
+    ``tariff`` is (B, F) in fractions, ``controls`` (B, C, 2) integer levels and
+    ``purchases`` (B,) committed purchases in $bn/yr. ``weeks`` (a number or (B, 1))
+    sets how long stockpiles are drawn down before the round is valued; by default one
+    round, more to value the no-deal path some rounds ahead.
+    """
+    prm = world.params
+    f = world.firms
+    co = _coefficients(world)
+    k = world.round_years
+    weeks = world.round_weeks if weeks is None else weeks
+
+    _p_m, _p_x, m, _ratio, revenue, cc, d, dsum, out_q, in_q = _flows(world, tariff)
+
+    # X1: exporters lose their margin on lost sales, minus what they reroute at margin
+    # less the rerouting cost, and the price cut on what they still sell
+    lost = f.exports_free * out_q[:, 0]
+    rerouted = state.reroute * f.exports_free * out_q[:, 1]
+    d_export = -f.margin * lost + co["keep"] * rerouted - f.exports_free * out_q[:, 2]
+    # X2: import-competing firms gain; importing retailers absorb part of the tariff
+    d_domestic = co["compete"] * in_q[:, 0] - co["absorb"] * in_q[:, 1]
+
+    # C1-C3: rare-earth controls, stockpiles and outages; chip and software controls
+    re_cut = _target_cut(world, controls, RE, state, extraterritorial=True)
+    stock, short = drawdown(
+        state.stockpile, state.short_weeks, re_cut, weeks, state.stock_target, prm["restock_rate"]
+    )
+    outage = outage_fraction(f.rare_earth_dependence, re_cut, short, prm["outage_ramp_weeks"])
+    chip_cut = _target_cut(world, controls, CHIPS, state, extraterritorial=False)
+    own_re = prm["rare_earth_cut"][controls[:, :, RE]][:, f.country]
+    own_chip = prm["chip_cut"][controls[:, :, CHIPS]][:, f.country]
+    lost_output = f.revenue * (outage + f.tech_dependence * chip_cut)
+    d_controls = -f.margin * lost_output - co["re_exports"] * own_re - co["tech_exports"] * own_chip
+
+    # P1: purchase commitments, delivered in part
+    delivered = prm["delivery_ratio"] * purchases
+    d_purchase = co["purchase"] * delivered[:, None]
+
+    external = k * (d_export + d_controls + d_purchase)
+    delta = external + k * d_domestic
+    # wages lost on output lost to outages and on exports not rerouted (welfare only)
+    wages = (-k * prm["labour_share"]) * (lost_output + lost - rerouted)
+
+    # W1: national welfare
+    flow_rer = rerouted @ world.onehot_out  # (B, F)
+    welfare = (
+        k * ((revenue - cc) @ world.flow_onehot_importer)
+        + (external + wages) @ world.onehot_country
+    )
+    if d is not None:
+        share = d / np.maximum(dsum[..., None], 1e-300)  # (B, F, K)
+        via = flow_rer[..., None] * share
+        welfare += k * ((via * world.t_via).sum(axis=-1) @ world.flow_onehot_importer)
+        welfare[:, world.third] += k * prm["third_country_value_added"] * via.sum(axis=1)
+    if world.buyer >= 0:
+        welfare[:, world.buyer] -= k * prm["purchase_premium"] * delivered
+    return RoundEval(
+        welfare=welfare,
+        firm_delta=delta,
+        firm_external=external,
+        stockpile=stock,
+        short_weeks=short,
+        rare_earth_cut=re_cut,
+        imports=m,
+        revenue=revenue,
+        consumer_cost=cc,
+        rerouted=flow_rer,
+        divert_share=dsum,
+    )
+
+
+def _flows(world: World, tariff: np.ndarray) -> tuple:
+    """T1-T6 and D1 for each flow (B, F), with the per-unit effects gathered to firms.
+
+    They depend only on the tariffs (and third countries' enforcement), so the last few
+    results are kept: most rounds repeat the tariffs of an earlier valuation."""
+    key = tariff.tobytes() + world.enforcement.tobytes()
+    cache = world._flow_cache
+    hit = cache.get(key)
+    if hit is not None:
+        return hit
+    prm = world.params
+    co = _coefficients(world)
+    phi, eps = prm["pass_through"], prm["elasticity"]
+    p_m = importer_price(tariff, phi)
+    p_x = exporter_price(tariff, phi)
+    m = import_volume(world.m_free, p_m, eps)
+    ratio = np.power(p_m, -eps)  # m / m_free
+    revenue = tariff_revenue(tariff, p_x, m)
+    cc = consumer_cost(world.m_free, p_m, eps)
+    if world.third.size:
+        d = (
+            diversion_share(
+                tariff[..., None],
+                world.t_via,
+                prm["reroute_cost"],
+                prm["reroute_response"],
+                world.enforcement,
+            )
+            * world.divertible[:, None]
+        )
+        dsum = d.sum(axis=-1)
+    else:
+        d = None
+        dsum = np.zeros_like(tariff)
+    lost_unit = 1.0 - ratio
+    out_q = np.stack((lost_unit, dsum * lost_unit, (1.0 - p_x) * ratio), axis=1)[:, :, co["out"]]
+    in_q = np.stack((p_m - 1.0, ratio * (p_m - 1.0)), axis=1)[:, :, co["in"]]
+    result = (p_m, p_x, m, ratio, revenue, cc, d, dsum, out_q, in_q)
+    if len(cache) > 32:
+        cache.clear()
+    cache[key] = result
+    return result
+
+
+def _coefficients(world: World) -> dict[str, np.ndarray]:
+    """Per-firm constants of the round's arithmetic, computed once per world."""
+    co = getattr(world, "_coef", None)
+    if co is None:
+        f, prm = world.firms, world.params
+        co = {
+            "out": np.maximum(f.flow_out, 0),
+            "in": np.maximum(f.flow_in, 0),
+            "keep": np.maximum(0.0, f.margin - prm["reroute_cost"]),
+            "compete": f.competing * prm["domestic_price_response"],
+            "absorb": f.imports_free * (1.0 - prm["retail_pass_through"]),
+            "re_exports": f.margin * f.rare_earth_exports,
+            "tech_exports": f.margin * f.tech_exports,
+            "purchase": f.margin * f.purchase_share,
+        }
+        world._coef = co
+    return co
+
+
+def _target_cut(world, controls, column, state, extraterritorial):
+    """Share of a controlled input withheld from each firm (B, N): the strongest control
+    any other country applies to it (C1). Firms in a third country are reached only at
+    level 3 (extraterritorial) of rare-earth controls."""
+    cut_by_level = world.params["rare_earth_cut" if column == RE else "chip_cut"]
+    cut = None
+    for c in world.controllers[column]:
+        level = controls[:, c, column]
+        s = effective_cut(
+            level, cut_by_level, state.control_weeks[c, column], world.params["substitution_weeks"]
+        )[:, None]
+        reach = world.target_partner[c]
+        if extraterritorial and (level == 3).any():
+            reach = np.where((level == 3)[:, None], reach + world.target_third[c], reach)
+        hit = s * reach
+        cut = hit if cut is None else np.maximum(cut, hit)
+    return np.zeros((controls.shape[0], world.n_firms)) if cut is None else cut
+
+
+def base_profit(world: World) -> np.ndarray:
+    """Each firm's profit per round under free trade: margin * revenue * round length."""
+    return world.firms.margin * world.firms.revenue * world.round_years

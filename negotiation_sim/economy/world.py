@@ -1,0 +1,269 @@
+"""The static structure of a scenario's economy, compiled to arrays: countries, trade
+flows and the firm table drawn from the scenario's sector-level firm specifications.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from negotiation_sim.economy.tariffs import free_trade_volume
+
+RE, CHIPS = 0, 1  # columns of the control-level array
+CONTROL_COLUMNS = {"rare_earth": RE, "chips": CHIPS}
+
+
+@dataclass
+class FirmTable:
+    """Per-firm attributes, one array entry per firm (annual $bn unless noted)."""
+
+    group: np.ndarray  # index into World.groups
+    country: np.ndarray
+    partner: np.ndarray
+    revenue: np.ndarray
+    margin: np.ndarray
+    exports_free: np.ndarray  # exports to partner at free trade (volume, $bn/yr)
+    flow_out: np.ndarray  # index of the export flow (-1 none)
+    imports_free: np.ndarray  # inputs imported from partner at free trade
+    flow_in: np.ndarray
+    competing: np.ndarray  # sales competing with the partner's imports
+    flow_comp: np.ndarray
+    rare_earth_dependence: np.ndarray
+    stockpile_weeks: np.ndarray  # initial stockpile
+    tech_dependence: np.ndarray
+    tech_exports: np.ndarray
+    rare_earth_exports: np.ndarray
+    reroute_capacity: np.ndarray
+    political_weight: np.ndarray
+    purchase_share: np.ndarray  # share of committed purchases this firm sells
+
+    def __len__(self) -> int:
+        return len(self.revenue)
+
+
+@dataclass
+class World:
+    """Everything about the economy that does not change during a run."""
+
+    countries: list[str]
+    parties: tuple[int, int]
+    third: np.ndarray  # indices of third countries (K,)
+    partner_of: np.ndarray  # negotiating partner of each country, -1 for third countries
+    groups: list[str]
+    group_sector: list[str]
+    params: dict[str, Any]
+    round_years: float
+    round_weeks: float
+    # flows
+    flow_exporter: np.ndarray
+    flow_importer: np.ndarray
+    flow_sector: list[str]
+    flow_value_ref: np.ndarray
+    m_free: np.ndarray
+    divertible: np.ndarray
+    t_via: np.ndarray  # (F, K) importer's tariff on each third country, fraction
+    enforcement: np.ndarray  # (K,)
+    initial_tariff: np.ndarray  # (F,) fraction
+    # firms and one-hot maps (dense, float) used to aggregate with matrix products
+    firms: FirmTable
+    onehot_out: np.ndarray  # (N, F)
+    onehot_country: np.ndarray  # (N, C)
+    flow_onehot_importer: np.ndarray  # (F, C)
+    target_partner: np.ndarray  # (C, N) firm sits in country c's negotiating partner
+    target_third: np.ndarray  # (C, N) firm sits in a third country (extraterritorial reach)
+    holds: np.ndarray  # (C, 2) bool: country holds rare_earth / chips instrument
+    initial_controls: np.ndarray  # (C, 2) int
+    buyer: int  # -1 if no purchase lever
+
+    def __post_init__(self) -> None:
+        self._flow_cache: dict[bytes, tuple] = {}
+        #: countries holding each control instrument: (rare-earth holders, chip holders)
+        self.controllers: tuple[list[int], list[int]] = (
+            [int(c) for c in np.flatnonzero(self.holds[:, RE])],
+            [int(c) for c in np.flatnonzero(self.holds[:, CHIPS])],
+        )
+
+    @property
+    def n_firms(self) -> int:
+        return len(self.firms)
+
+    def flows_between(self, importer: int, exporter: int) -> np.ndarray:
+        """Indices of the flows on which ``importer`` levies tariffs on ``exporter``."""
+        return np.flatnonzero((self.flow_importer == importer) & (self.flow_exporter == exporter))
+
+
+def _draw(rng: np.random.Generator, span: list[float], n: int) -> np.ndarray:
+    return rng.uniform(span[0], span[1], n)
+
+
+def build_world(data: dict[str, Any], rng: np.random.Generator) -> World:
+    """Compile validated scenario data into a ``World``, drawing firms from ``rng``.
+
+    Draws per firm group, in file order: sizes (log-normal), margin, export intensity,
+    rare-earth dependence, stockpile weeks, tech dependence, rerouting capacity.
+    """
+    econ = data["economy"]
+    govs = data["governments"]
+    countries = list(govs)
+    idx = {c: i for i, c in enumerate(countries)}
+    pa, pb = (idx[p] for p in data["scenario"]["parties"])
+    n_c = len(countries)
+    partner_of = np.full(n_c, -1)
+    partner_of[pa], partner_of[pb] = pb, pa
+    third = np.array([i for i in range(n_c) if i not in (pa, pb)], dtype=int)
+    phi, eps = econ["pass_through"], econ["elasticity"]
+
+    def tariff_of(importer: str, exporter: str, sector: str) -> float:
+        gov = govs[importer]
+        by_sector = gov["sector_tariffs"].get(exporter, {})
+        return by_sector.get(sector, gov["tariffs"].get(exporter, 0.0)) / 100.0
+
+    # trade flows from the exporting firm groups
+    flow_key: dict[tuple[int, int, str], int] = {}
+    values: list[float] = []
+    for group in data["firms"].values():
+        if group["exports"] > 0:
+            key = (idx[group["country"]], idx[group["partner"]], group["sector"])
+            if key not in flow_key:
+                flow_key[key] = len(values)
+                values.append(0.0)
+            values[flow_key[key]] += group["exports"]
+    keys = list(flow_key)
+    flow_exporter = np.array([k[0] for k in keys], dtype=int)
+    flow_importer = np.array([k[1] for k in keys], dtype=int)
+    flow_sector = [k[2] for k in keys]
+    value_ref = np.array(values, dtype=float)
+    t_ref = np.array(
+        [
+            govs[countries[i]]["reference_tariffs"].get(countries[e], 0.0) / 100.0
+            for e, i in zip(flow_exporter, flow_importer, strict=True)
+        ]
+    )
+    m_free = free_trade_volume(value_ref, t_ref, phi, eps)
+    initial = np.array(
+        [tariff_of(countries[i], countries[e], s) for e, i, s in keys], dtype=float
+    ).reshape(len(keys))
+    parties = {pa, pb}
+    divertible = np.array([e in parties and i in parties for e, i, _ in keys], dtype=bool).reshape(
+        len(keys)
+    )
+    t_via = np.array(
+        [[tariff_of(countries[i], countries[k], s) for k in third] for _, i, s in keys]
+    ).reshape(len(keys), len(third))
+    enforcement = np.array([govs[countries[k]]["transship_enforcement"] for k in third])
+
+    firms, groups, group_sector = _draw_firms(data, rng, idx, flow_key, m_free, value_ref)
+    n = len(firms)
+    onehot_out = np.zeros((n, len(keys)))
+    has = firms.flow_out >= 0
+    onehot_out[np.flatnonzero(has), firms.flow_out[has]] = 1.0
+    onehot_country = np.zeros((n, n_c))
+    onehot_country[np.arange(n), firms.country] = 1.0
+    flow_onehot_importer = np.zeros((len(keys), n_c))
+    flow_onehot_importer[np.arange(len(keys)), flow_importer] = 1.0
+    target_partner = np.zeros((n_c, n))
+    target_third = np.zeros((n_c, n))
+    for c in (pa, pb):
+        target_partner[c] = firms.country == partner_of[c]
+        target_third[c] = np.isin(firms.country, third)
+    holds = np.zeros((n_c, 2), dtype=bool)
+    controls = np.zeros((n_c, 2), dtype=int)
+    for c, gov in enumerate(govs.values()):
+        for name, col in CONTROL_COLUMNS.items():
+            holds[c, col] = name in gov["instruments"]
+            controls[c, col] = gov["controls"].get(name, 0)
+    neg = data["negotiation"]
+    buyer = idx[neg["buyer"]] if neg["max_purchases"] > 0 else -1
+    params = dict(econ)
+    params["rare_earth_cut"] = np.asarray(econ["rare_earth_cut"], dtype=float)
+    params["chip_cut"] = np.asarray(econ["chip_cut"], dtype=float)
+    params["reroute_cost"] = econ["reroute_cost"] / 100.0
+    params["max_tariff"] = econ["max_tariff"] / 100.0
+    days = data["scenario"]["round_days"]
+    return World(
+        countries=countries,
+        parties=(pa, pb),
+        third=third,
+        partner_of=partner_of,
+        groups=groups,
+        group_sector=group_sector,
+        params=params,
+        round_years=days / 365.0,
+        round_weeks=days / 7.0,
+        flow_exporter=flow_exporter,
+        flow_importer=flow_importer,
+        flow_sector=flow_sector,
+        flow_value_ref=value_ref,
+        m_free=m_free,
+        divertible=divertible,
+        t_via=t_via,
+        enforcement=enforcement,
+        initial_tariff=initial,
+        firms=firms,
+        onehot_out=onehot_out,
+        onehot_country=onehot_country,
+        flow_onehot_importer=flow_onehot_importer,
+        target_partner=target_partner,
+        target_third=target_third,
+        holds=holds,
+        initial_controls=controls,
+        buyer=buyer,
+    )
+
+
+def _draw_firms(data, rng, idx, flow_key, m_free, value_ref):
+    """Draw the firm table group by group (see ``build_world``)."""
+    cols: dict[str, list[np.ndarray]] = {k: [] for k in FirmTable.__dataclass_fields__}
+    groups, group_sector = [], []
+    neg = data["negotiation"]
+    seller = None
+    if neg["max_purchases"] > 0:
+        a, b = data["scenario"]["parties"]
+        seller = b if neg["buyer"] == a else a
+    scale = np.where(value_ref > 0, m_free / np.maximum(value_ref, 1e-300), 1.0)
+    for g_index, (name, group) in enumerate(data["firms"].items()):
+        n = group["count"]
+        groups.append(name)
+        group_sector.append(group["sector"])
+        size = rng.lognormal(0.0, group["size_sigma"], n)
+        weight = size / size.sum()
+        margin = _draw(rng, group["margin"], n)
+        intensity = _draw(rng, group["export_spread"], n) * weight
+        rho = _draw(rng, group["rare_earth_dependence"], n)
+        stock = _draw(rng, group["stockpile_weeks"], n)
+        tau = _draw(rng, group["tech_dependence"], n)
+        reroute = _draw(rng, group["reroute_capacity"], n)
+        c, p, s = idx[group["country"]], idx[group["partner"]], group["sector"]
+        out = flow_key.get((c, p, s), -1) if group["exports"] > 0 else -1
+        inflow = flow_key.get((p, c, s), -1)
+        exports = group["exports"] * intensity / max(intensity.sum(), 1e-300)
+        cols["group"].append(np.full(n, g_index))
+        cols["country"].append(np.full(n, c))
+        cols["partner"].append(np.full(n, p))
+        cols["revenue"].append(group["revenue"] * weight)
+        cols["margin"].append(margin)
+        cols["exports_free"].append(exports * (scale[out] if out >= 0 else 1.0))
+        cols["flow_out"].append(np.full(n, out))
+        imports = group["imports"] * weight if inflow >= 0 else np.zeros(n)
+        cols["imports_free"].append(imports * (scale[inflow] if inflow >= 0 else 1.0))
+        cols["flow_in"].append(np.full(n, inflow))
+        cols["competing"].append(group["import_competing"] * weight if inflow >= 0 else 0 * weight)
+        cols["flow_comp"].append(np.full(n, inflow))
+        cols["rare_earth_dependence"].append(rho)
+        cols["stockpile_weeks"].append(stock)
+        cols["tech_dependence"].append(tau)
+        cols["tech_exports"].append(group["tech_exports"] * weight)
+        cols["rare_earth_exports"].append(group["rare_earth_exports"] * weight)
+        cols["reroute_capacity"].append(reroute)
+        cols["political_weight"].append(np.full(n, group["political_weight"]))
+        buys = seller is not None and group["country"] == seller and s == neg["purchase_sector"]
+        cols["purchase_share"].append(group["revenue"] * weight if buys else np.zeros(n))
+    arrays = {k: np.concatenate(v) if v else np.zeros(0) for k, v in cols.items()}
+    for key in ("group", "country", "partner", "flow_out", "flow_in", "flow_comp"):
+        arrays[key] = arrays[key].astype(int)
+    total = arrays["purchase_share"].sum()
+    if total > 0:
+        arrays["purchase_share"] = arrays["purchase_share"] / total
+    return FirmTable(**arrays), groups, group_sector

@@ -1,0 +1,85 @@
+"""Moves, instruments and deal packages: the vocabulary shared by strategies and the protocol."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+#: Policy instruments a government may hold. ``tariff`` moves the average tariff on the
+#: partner, ``rare_earth`` and ``chips`` move a graded export-control level (0-3).
+INSTRUMENTS: tuple[str, ...] = ("tariff", "rare_earth", "chips")
+
+#: Names of the graded export-control levels, index = level.
+CONTROL_LEVELS: tuple[str, ...] = ("none", "licensing", "broad ban", "extraterritorial")
+
+
+class Action(IntEnum):
+    """What a government does this round. The integer value indexes stage-game matrices."""
+
+    ESCALATE = 0
+    HOLD = 1
+    CONCEDE = 2
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Action:
+        """Parse ``"escalate"``, ``"E"``, ``"hold"``... (case-insensitive)."""
+        key = text.strip().upper()
+        for action in cls:
+            if action.name == key or action.name[0] == key:
+                return action
+        raise ValueError(f"unknown action {text!r}; allowed: escalate, hold, concede")
+
+
+E, H, C = Action.ESCALATE, Action.HOLD, Action.CONCEDE
+
+
+@dataclass(frozen=True, slots=True)
+class Package:
+    """A deal offer: post-deal policy levels for both negotiating parties.
+
+    ``tariffs[g]`` is government ``g``'s average tariff on its partner (percent),
+    ``controls[g]`` maps instrument name to control level for government ``g``, and
+    ``purchases`` is the annual purchase commitment ($bn/yr) of the buyer in the
+    scenario's purchase lever. ``kind`` is ``"truce"`` or ``"comprehensive"``.
+    """
+
+    proposer: str
+    tariffs: dict[str, float]
+    controls: dict[str, dict[str, int]]
+    purchases: float = 0.0
+    kind: str = "truce"
+    aspiration: float = 1.0
+
+    def describe(self) -> str:
+        parts = [f"{g} tariff {t:.0f}%" for g, t in self.tariffs.items()]
+        for g, ctl in self.controls.items():
+            parts += [f"{g} {k} {CONTROL_LEVELS[v]}" for k, v in ctl.items()]
+        if self.purchases:
+            parts.append(f"purchases ${self.purchases:.0f}bn/yr")
+        return f"{self.kind} by {self.proposer}: " + ", ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """One government's choice in one round.
+
+    ``instrument`` names the instrument the action applies to (``None`` for hold).
+    ``offer`` is an optional explicit deal package; when a government concedes without
+    one, the protocol builds one from its concession curve.
+    """
+
+    action: Action
+    instrument: str | None = None
+    offer: Package | None = field(default=None, compare=False)
+
+    def __str__(self) -> str:
+        if self.action is Action.HOLD or self.instrument is None:
+            return self.action.label
+        return f"{self.action.label}:{self.instrument}"
+
+
+HOLD_MOVE = Move(Action.HOLD)

@@ -1,0 +1,377 @@
+"""The scenario file format: every key, its range, its default and what it means.
+
+Sources for the defaults are in ``docs/model.md``; tariffs are in percent, money in $bn,
+stockpiles in weeks.
+"""
+
+from __future__ import annotations
+
+from negotiation_sim.moves import INSTRUMENTS
+from negotiation_sim.scenario.schema import (
+    Any_,
+    Bool,
+    Date,
+    ListOf,
+    MapOf,
+    Num,
+    Span,
+    Str,
+    Table,
+)
+
+PCT_MAX = 1000.0
+EVENT_TYPES = ("meeting", "summit", "tariff_threat", "truce_expiry", "control_rule", "note")
+OUTCOMES = ("ongoing", "truce", "deal", "trade_war", "stalemate")
+
+META = Table(
+    doc="Name, dates and length of the run.",
+    fields={
+        "name": Str(doc="Title shown in the app and reports."),
+        "description": Str(doc="One paragraph on what the scenario represents.", default=""),
+        "start_date": Date(doc="Calendar date of round 1."),
+        "round_days": Num(doc="Days per round.", low=1, high=365, integer=True, default=7),
+        "rounds": Num(doc="Default horizon in rounds.", low=1, high=10_000, integer=True),
+        "parties": ListOf(
+            doc="The two negotiating governments (ids in [governments]).",
+            item=Str(ident=True),
+            min_items=2,
+        ),
+    },
+)
+
+ECONOMY = Table(
+    doc="Parameters of the partial-equilibrium trade model (docs/model.md, section Details).",
+    fields={
+        "elasticity": Num(doc="Import-demand elasticity (epsilon).", low=0.0, high=20.0),
+        "pass_through": Num(
+            doc="Border pass-through of tariffs to importer prices.", low=0, high=1
+        ),
+        "retail_pass_through": Num(
+            doc="Share of a tariff cost that importing retailers pass on to consumers.",
+            low=0,
+            high=1,
+            default=0.5,
+        ),
+        "domestic_price_response": Num(
+            doc="Share of the importer price rise that import-competing firms earn.",
+            low=0,
+            high=1,
+            default=0.5,
+        ),
+        "max_tariff": Num(doc="Upper bound on any tariff (%).", low=0, high=PCT_MAX, default=250.0),
+        "escalation_tariff_scale": Num(
+            doc="Tariff (%) that counts as full escalation in the escalation index.",
+            low=0,
+            high=PCT_MAX,
+            low_open=True,
+            default=150.0,
+        ),
+        "reroute_cost": Num(
+            doc="Cost of rerouting through a third country (% of value).", low=0, high=100
+        ),
+        "reroute_response": Num(
+            doc="Speed at which diversion saturates per pp of tariff gap (1/pp).",
+            low=0,
+            high=10,
+            default=0.05,
+        ),
+        "third_country_value_added": Num(
+            doc="Share of rerouted value the third country keeps as value added.",
+            low=0,
+            high=1,
+            default=0.1,
+        ),
+        "rare_earth_cut": ListOf(
+            doc="Share of rare-earth supply withheld at control level 0..3.",
+            item=Num(low=0, high=1),
+            min_items=4,
+        ),
+        "chip_cut": ListOf(
+            doc="Share of chip/software supply withheld at control level 0..3.",
+            item=Num(low=0, high=1),
+            min_items=4,
+        ),
+        "substitution_weeks": Num(
+            doc="e-folding time (weeks) over which substitution erodes a control's bite.",
+            low=0,
+            high=10_000,
+            low_open=True,
+        ),
+        "outage_ramp_weeks": Num(
+            doc="Weeks after a stockpile runs out until output losses reach their full size.",
+            low=0,
+            high=520,
+            low_open=True,
+            default=3.0,
+        ),
+        "restock_rate": Num(
+            doc="Stockpile weeks rebuilt per week while supply is not cut.",
+            low=0,
+            high=10,
+            default=0.5,
+        ),
+        "precautionary_weeks": Num(
+            doc="Extra stockpile weeks a firm targets after living through a cut.",
+            low=0,
+            high=520,
+            default=4.0,
+        ),
+        "reroute_adaptation": Num(
+            doc="Share of the gap to its rerouting capacity a firm closes per round.",
+            low=0,
+            high=1,
+            default=0.1,
+        ),
+        "labour_share": Num(
+            doc="Wages lost per $ of output lost to a control-induced outage (welfare only).",
+            low=0,
+            high=1,
+            default=0.2,
+        ),
+        "delivery_ratio": Num(
+            doc="Share of promised purchases actually delivered.", low=0, high=1, default=0.57
+        ),
+        "purchase_premium": Num(
+            doc="Buyer's cost per $ of committed purchases above its best alternative.",
+            low=0,
+            high=1,
+            default=0.1,
+        ),
+    },
+)
+
+OUTCOME_RULES = Table(
+    doc="Thresholds of the outcome classification (docs/model.md, Outcomes).",
+    fields={
+        "trade_war_escalation": Num(
+            doc="Both escalation indices at or above this => trade war.", low=0, high=1
+        ),
+        "trade_war_rounds": Num(
+            doc="Consecutive rounds above the threshold needed for trade war.",
+            low=1,
+            high=1000,
+            integer=True,
+            default=2,
+        ),
+    },
+)
+
+NEGOTIATION = Table(
+    doc="The negotiation protocol.",
+    fields={
+        "truce_rounds": Num(doc="Length of a truce in rounds.", low=1, high=10_000, integer=True),
+        "perception_noise": Num(
+            doc="Chance a government misreads the partner's last move.", low=0, high=1, default=0.0
+        ),
+        "implementation_noise": Num(
+            doc="Chance a government's move is replaced by a random one.",
+            low=0,
+            high=1,
+            default=0.0,
+        ),
+        "deal_break_hazard": Num(
+            doc="Chance per round that a deal in force breaks for outside reasons.",
+            low=0,
+            high=1,
+            default=0.0,
+        ),
+        "reservation_lookahead": Num(
+            doc="Rounds ahead at which the no-deal path is valued (reservation value).",
+            low=0,
+            high=520,
+            integer=True,
+            default=4,
+        ),
+        "max_purchases": Num(
+            doc="Largest purchase commitment a package can hold ($bn/yr).",
+            low=0,
+            high=10_000,
+            default=0.0,
+        ),
+        "buyer": Str(doc="Government that makes purchase commitments.", ident=True, default=""),
+        "purchase_sector": Str(doc="Sector of the seller's firms that gain.", default=""),
+        "initial_truce": Bool(doc="A truce is in force at round 1.", default=False),
+        "comprehensive_tolerance": Num(
+            doc="A package within this many pp of both tariff floors, with no controls, "
+            "is a comprehensive deal; otherwise a truce.",
+            low=0,
+            high=PCT_MAX,
+            default=1.0,
+        ),
+    },
+)
+
+GOVERNMENT = Table(
+    doc="A government: its instruments, starting policy, strategy and political weights.",
+    fields={
+        "name": Str(doc="Display name."),
+        "strategy": Str(
+            doc="Strategy class name (see `negotiation-sim list`).", default="AlwaysHold"
+        ),
+        "strategy_params": Any_(doc="Parameters passed to the strategy.", default={}),
+        "instruments": ListOf(
+            doc="Instruments this government can move.", item=Str(choices=INSTRUMENTS), default=[]
+        ),
+        "tariffs": MapOf(
+            doc="Average tariff (%) on each partner's goods.",
+            item=Num(low=0, high=PCT_MAX),
+            default={},
+        ),
+        "sector_tariffs": MapOf(
+            doc="Per partner, per sector tariffs (%) that replace the average.",
+            item=MapOf(item=Num(low=0, high=PCT_MAX)),
+            default={},
+        ),
+        "reference_tariffs": MapOf(
+            doc="Tariff (%) each partner's goods faced in the reference year of the trade values.",
+            item=Num(low=0, high=PCT_MAX),
+            default={},
+        ),
+        "tariff_floor": Num(
+            doc="Tariff (%) on the partner that a full deal returns to.",
+            low=0,
+            high=PCT_MAX,
+            default=0.0,
+        ),
+        "tariff_step": Num(
+            doc="Tariff change (pp) of one escalation or concession.",
+            low=0,
+            high=PCT_MAX,
+            low_open=True,
+            default=10.0,
+        ),
+        "controls": MapOf(
+            doc="Starting export-control level 0..3 per control instrument.",
+            item=Num(low=0, high=3, integer=True),
+            default={},
+        ),
+        "lobby_weight": Num(
+            doc="Extra weight on organised firms' profits (Grossman-Helpman).",
+            low=0,
+            high=100,
+            default=0.0,
+        ),
+        "audience_cost": Num(
+            doc="$bn cost per round of public standoff when backing down (Fearon).",
+            low=0,
+            high=10_000,
+            default=0.0,
+        ),
+        "public_threat": Bool(doc="Has made a public threat before round 1.", default=False),
+        "coercion_weight": Num(
+            doc="Weight on the partner's welfare loss (value of leverage).",
+            low=0,
+            high=10,
+            default=0.0,
+        ),
+        "deal_value": Num(
+            doc="$bn per round of political value while a deal is in force.",
+            low=0,
+            high=10_000,
+            default=0.0,
+        ),
+        "transship_enforcement": Num(
+            doc="Third country only: share of rerouting blocked by rules-of-origin checks.",
+            low=0,
+            high=1,
+            default=0.0,
+        ),
+    },
+)
+
+FIRM_GROUP = Table(
+    doc="A sector-level firm specification; firms are drawn from it with the model's seed.",
+    fields={
+        "country": Str(doc="Home country (government id).", ident=True),
+        "sector": Str(doc="Sector id; tariffs apply by sector.", ident=True),
+        "partner": Str(doc="Country of the firms' foreign market and suppliers.", ident=True),
+        "count": Num(doc="Number of firms.", low=0, high=1_000_000, integer=True),
+        "revenue": Num(doc="Total annual revenue of the group ($bn/yr).", low=0, low_open=True),
+        "size_sigma": Num(doc="Log-normal dispersion of firm sizes.", low=0, high=5, default=1.0),
+        "margin": Span(doc="Profit margin on sales.", low=0, high=1),
+        "exports": Num(doc="Annual exports to the partner ($bn/yr).", low=0, default=0.0),
+        "export_spread": Span(
+            doc="Relative export intensity drawn per firm (scaled to `exports`).",
+            low=0,
+            default=[0.5, 1.5],
+        ),
+        "imports": Num(
+            doc="Annual imports from the partner in this sector ($bn/yr) used as inputs.",
+            low=0,
+            default=0.0,
+        ),
+        "import_competing": Num(
+            doc="Annual sales competing with the partner's imports ($bn/yr).", low=0, default=0.0
+        ),
+        "rare_earth_dependence": Span(
+            doc="Share of output that stops without rare-earth inputs.", low=0, high=1, default=0.0
+        ),
+        "stockpile_weeks": Span(
+            doc="Rare-earth stockpile in weeks of use.", low=0, high=520, default=0.0
+        ),
+        "tech_dependence": Span(
+            doc="Share of output that needs the partner's chips or software.",
+            low=0,
+            high=1,
+            default=0.0,
+        ),
+        "tech_exports": Num(
+            doc="Annual sales of controlled chips/software to the partner ($bn/yr).",
+            low=0,
+            default=0.0,
+        ),
+        "rare_earth_exports": Num(
+            doc="Annual rare-earth exports to the partner ($bn/yr).", low=0, default=0.0
+        ),
+        "reroute_capacity": Span(
+            doc="Share of lost exports a firm can reroute via third countries.",
+            low=0,
+            high=1,
+            default=0.0,
+        ),
+        "political_weight": Num(
+            doc="Political weight of the group's lobby (1 = average).", low=0, high=100, default=1.0
+        ),
+    },
+)
+
+EVENT = Table(
+    doc="A dated event of the scenario calendar.",
+    fields={
+        "date": Date(doc="Calendar date; it fires at the start of the round holding it."),
+        "type": Str(doc="Event type.", choices=EVENT_TYPES),
+        "label": Str(doc="Short text shown on charts."),
+        "government": Str(doc="Acting government (threats, rules).", ident=True, default=""),
+        "increase": Num(doc="Tariff increase (pp) of a threat.", low=0, high=PCT_MAX, default=0.0),
+        "snapback": Num(
+            doc="Tariff increase (pp) at truce expiry.", low=0, high=PCT_MAX, default=0.0
+        ),
+        "instrument": Str(
+            doc="Control instrument of a rule.", choices=INSTRUMENTS, default="tariff"
+        ),
+        "level": Num(doc="Control level a rule imposes.", low=0, high=3, integer=True, default=0),
+        "unless_deal": Bool(
+            doc="Skip the event if a deal struck during the run is in force.", default=True
+        ),
+        "deal_bonus": Num(
+            doc="$bn added to both sides' valuation of a deal struck this round.",
+            low=0,
+            high=10_000,
+            default=0.0,
+        ),
+        "deadline": Bool(doc="Counts as a deadline for deadline strategies.", default=False),
+    },
+)
+
+SCENARIO = Table(
+    doc="A negotiation-sim scenario.",
+    fields={
+        "scenario": META,
+        "economy": ECONOMY,
+        "outcomes": OUTCOME_RULES,
+        "negotiation": NEGOTIATION,
+        "governments": MapOf(item=GOVERNMENT, min_items=2),
+        "firms": MapOf(item=FIRM_GROUP, default={}),
+        "calendar": ListOf(item=EVENT, default=[]),
+    },
+)

@@ -1,0 +1,151 @@
+"""The strategy interface: what a strategy sees (``GameView``) and what it returns (``Move``).
+
+A strategy is a small class in the style of Axelrod-Python: a ``name``, a docstring citing
+its source, a ``classifier`` and one method, ``decide``, that returns a ``Move``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import numpy as np
+
+from negotiation_sim.moves import Action, Move
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    """A tunable strategy parameter: default value, allowed closed range and meaning."""
+
+    default: float
+    low: float
+    high: float
+    doc: str
+    integer: bool = False
+
+
+@dataclass(slots=True)
+class GameView:
+    """Everything a government may know when it decides, from its own seat.
+
+    ``partner_moves`` are the partner's moves *as perceived* (perception noise applies).
+    ``my_payoffs[k]`` is the utility this government booked in round ``k + 1``.
+    ``levels`` maps each of my instruments to its level scaled to [0, 1]
+    (0 = at its floor, 1 = at its maximum). ``stage_payoffs()`` returns the one-round
+    payoff matrices ``(mine, partner's)``, 3x3, rows = my action, columns = partner's,
+    indexed by ``Action`` values; it is computed on demand from the economic model.
+    ``rounds_to_deadline`` counts rounds until the next scheduled deadline (0 = this
+    round), or is ``None`` when no deadline lies ahead. ``lobbying`` is my firms' net
+    pressure in [-1, 1], positive for escalation.
+    """
+
+    round: int
+    horizon: int
+    me: str
+    partner: str
+    my_moves: list[Move] = field(default_factory=list)
+    partner_moves: list[Move] = field(default_factory=list)
+    my_payoffs: list[float] = field(default_factory=list)
+    instruments: tuple[str, ...] = ("tariff",)
+    levels: dict[str, float] = field(default_factory=dict)
+    deal_in_force: str | None = None
+    rounds_to_deadline: int | None = None
+    lobbying: float = 0.0
+    rng: np.random.Generator = field(default_factory=lambda: np.random.default_rng(0))
+    stage_payoffs: Callable[[], tuple[np.ndarray, np.ndarray]] | None = None
+
+    @property
+    def time_fraction(self) -> float:
+        """Elapsed share of the horizon, t in [0, 1], used by concession curves."""
+        return min(1.0, max(0.0, (self.round - 1) / max(1, self.horizon - 1)))
+
+    def payoffs(self) -> tuple[np.ndarray, np.ndarray]:
+        if self.stage_payoffs is None:
+            raise RuntimeError("this view carries no stage-game payoffs")
+        return self.stage_payoffs()
+
+
+class Strategy:
+    """Base class. Subclasses set ``name``, ``classifier``, ``params`` and define ``decide``.
+
+    ``classifier`` keys: ``stochastic`` (bool), ``memory_depth`` (int or ``float('inf')``),
+    ``uses_payoffs`` (bool). ``params`` declares tunable parameters; values passed to the
+    constructor are checked against their ranges.
+    """
+
+    name: ClassVar[str] = "Strategy"
+    classifier: ClassVar[dict[str, Any]] = {
+        "stochastic": False,
+        "memory_depth": 0,
+        "uses_payoffs": False,
+    }
+    params: ClassVar[dict[str, Param]] = {}
+    #: exponent e of the aspiration curve u(t) = 1 - t**e used to build deal offers
+    concession_exponent: float = 1.0
+
+    def __init__(self, **values: float) -> None:
+        unknown = set(values) - set(self.params)
+        if unknown:
+            allowed = ", ".join(sorted(self.params)) or "none"
+            raise ValueError(
+                f"{self.name}: unknown parameter(s) {', '.join(sorted(unknown))}; "
+                f"allowed: {allowed}"
+            )
+        for key, spec in self.params.items():
+            value = values.get(key, spec.default)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ValueError(f"{self.name}.{key} must be a number, got {value!r}")
+            if math.isnan(value) or not (spec.low <= value <= spec.high):
+                raise ValueError(
+                    f"{self.name}.{key} = {value!r} is out of range; "
+                    f"allowed: {spec.low} to {spec.high}"
+                )
+            if spec.integer and not float(value).is_integer():
+                raise ValueError(f"{self.name}.{key} must be a whole number, got {value!r}")
+            setattr(self, key, int(value) if spec.integer else float(value))
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget all learned state (called at construction)."""
+
+    def decide(self, view: GameView) -> Move:
+        raise NotImplementedError
+
+    def aspiration(self, t: float) -> float:
+        """Aspiration level u(t) = 1 - t**e in [0, 1] (NegMAS time-based concession)."""
+        return 1.0 - min(1.0, max(0.0, t)) ** self.concession_exponent
+
+    @classmethod
+    def describe(cls) -> str:
+        """First paragraph of the docstring."""
+        return " ".join((cls.__doc__ or "").strip().split("\n\n")[0].split())
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={getattr(self, k)!r}" for k in self.params)
+        return f"{self.name}({args})"
+
+
+def choose_instrument(action: Action, view: GameView) -> str | None:
+    """The instrument an action applies to when a strategy does not say.
+
+    Escalate uses the first of my instruments (in scenario order) that is below its
+    maximum; concede uses the instrument furthest above its floor; hold uses none.
+    """
+    if action is Action.HOLD:
+        return None
+    if action is Action.ESCALATE:
+        for name in view.instruments:
+            if view.levels.get(name, 0.0) < 1.0:
+                return name
+        return view.instruments[0] if view.instruments else None
+    if not view.instruments:
+        return None
+    return max(view.instruments, key=lambda name: view.levels.get(name, 0.0))
+
+
+def move(action: Action, view: GameView) -> Move:
+    """A move of ``action`` on the default instrument for it."""
+    return Move(action, choose_instrument(action, view))
