@@ -71,6 +71,8 @@ class NegotiationModel(mesa.Model):
         record: bool = True,
     ) -> None:
         super().__init__(rng=rng)
+        self._mesa_step = self.step  # Mesa's wrapper: advances time, then calls our step
+        self.step = self._checked_step
         self.spec = as_scenario(scenario, overrides)
         data = self.spec.data
         self.data = data
@@ -117,9 +119,13 @@ class NegotiationModel(mesa.Model):
         self.running = True
 
     # ------------------------------------------------------------------ the round
+    def _checked_step(self) -> None:
+        """Refuse to start a round while a Human player still owes a move."""
+        self._check_humans()
+        self._mesa_step()
+
     def step(self) -> None:
         """One round (see the module docstring)."""
-        self._check_humans()
         ev = self.value_economy()
         self.book_payoffs(ev)
         self.firms_adapt_and_lobby(ev)
@@ -215,7 +221,8 @@ class NegotiationModel(mesa.Model):
             if noise > 0 and self.rng.random() < noise:
                 move = Move(Action(int(self.rng.integers(3))))
                 move = Move(move.action, choose_instrument(move.action, view))
-            check_move(move, gov.gid, gov.instruments)
+            if gov.is_party:
+                check_move(move, gov.gid, gov.instruments)
             moves[gov.gid] = move
         return moves
 
@@ -340,6 +347,14 @@ class NegotiationModel(mesa.Model):
         snap = self.deal.snapback
         self.policy.tariff = np.maximum(self.policy.tariff, snap.tariff)
         self.policy.controls = np.maximum(self.policy.controls, snap.controls)
+        if self.deal.snapback_pp:
+            for gov in self.parties:
+                self.dirs.shift(
+                    self.policy.tariff,
+                    gov.index,
+                    self.deal.snapback_pp,
+                    self.world.params["max_tariff"],
+                )
         self.policy.purchases = 0.0
         self.deal_news = f"{self.deal.kind} {why}"
         self.deals_broken += why.startswith("broken")
@@ -522,17 +537,15 @@ class NegotiationModel(mesa.Model):
         self.round_events.append(label)
 
     def _initial_truce(self) -> Deal:
-        """The truce in force at round 1 snaps back by the calendar's truce-expiry raise."""
-        snap = self.policy.copy()
-        for event in self.data["calendar"]:
-            if event["type"] == "truce_expiry":
-                for g in self.parties:
-                    self.dirs.shift(
-                        snap.tariff, g.index, event["snapback"], self.world.params["max_tariff"]
-                    )
+        """The truce in force at round 1; it snaps back by the calendar's truce-expiry
+        raise (on top of the tariffs then in force) when it expires or breaks."""
+        raise_pp = max(
+            (e["snapback"] for e in self.data["calendar"] if e["type"] == "truce_expiry"),
+            default=0.0,
+        )
         levels = {g.gid: self.tariff_on_partner(g) for g in self.parties}
         package = Package("initial", levels, {g.gid: g.controls for g in self.parties}, 0.0)
-        return Deal(package, "truce", 0, None, snap, in_run=False)
+        return Deal(package, "truce", 0, None, self.policy.copy(), False, raise_pp)
 
     # ------------------------------------------------------------------ 7. data
     def _columns(self) -> list[str]:
@@ -593,7 +606,12 @@ class NegotiationModel(mesa.Model):
         )
         for g, name in enumerate(self.world.groups):
             row[f"profit_{name}"] = float(by_group[g])
-        row["stockout_firms"] = int(np.count_nonzero(self.population.state.short_weeks > 0))
+        row["stockout_firms"] = int(
+            np.count_nonzero(
+                (self.population.state.short_weeks > 0)
+                & (self.world.firms.rare_earth_dependence > 0)
+            )
+        )
         row["purchases"] = self.policy.purchases
         if self.record_stage_game:
             ua, ub = self.stage_matrices()

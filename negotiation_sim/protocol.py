@@ -28,9 +28,10 @@ class Policy:
 
 @dataclass
 class Deal:
-    """A deal in force. A truce has an expiry round; ``snapback`` is the policy it reverts
-    to when it expires or breaks. ``in_run`` is False for a truce already in force at
-    round 1."""
+    """A deal in force. A truce has an expiry round. When a deal expires or breaks,
+    instruments return to at least their ``snapback`` levels and, for a truce that
+    suspended part of the tariffs (the initial truce), rise by ``snapback_pp`` points.
+    ``in_run`` is False for a truce already in force at round 1."""
 
     package: Package
     kind: str
@@ -38,6 +39,7 @@ class Deal:
     expires_round: int | None
     snapback: Policy
     in_run: bool = True
+    snapback_pp: float = 0.0
 
 
 class Directions:

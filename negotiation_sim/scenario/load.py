@@ -261,6 +261,15 @@ def cross_check(data: dict[str, Any]) -> list[Problem]:
     for i, pid in enumerate(parties):
         if pid not in govs:
             out.append(Problem(f"scenario.parties[{i}]", pid, ids, "unknown government"))
+        elif not govs[pid]["instruments"]:
+            out.append(
+                Problem(
+                    f"governments.{pid}.instruments",
+                    [],
+                    "at least one of tariff, rare_earth, chips for a negotiating party",
+                    "no instruments",
+                )
+            )
     sectors = sectors_of(data)
     for gid, gov in govs.items():
         base = f"governments.{gid}"

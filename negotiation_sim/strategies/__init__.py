@@ -11,6 +11,7 @@ from negotiation_sim.strategies.concession import Boulware, Conceder, LinearConc
 from negotiation_sim.strategies.deadline import DeadlineBrinkmanship
 from negotiation_sim.strategies.human import Human, MoveRequired
 from negotiation_sim.strategies.learning import RothErev
+from negotiation_sim.strategies.lobby import LobbyResponsive
 from negotiation_sim.strategies.payoff import LogitQuantalResponse, MyopicBestResponse
 from negotiation_sim.strategies.reciprocal import (
     GenerousTitForTat,
@@ -40,6 +41,7 @@ STRATEGIES: dict[str, type[Strategy]] = {
         LinearConcession,
         Conceder,
         DeadlineBrinkmanship,
+        LobbyResponsive,
         Human,
     )
 }
@@ -77,6 +79,7 @@ __all__ = [
     "GrimTrigger",
     "Human",
     "LinearConcession",
+    "LobbyResponsive",
     "LogitQuantalResponse",
     "MoveRequired",
     "MyopicBestResponse",

@@ -1,0 +1,222 @@
+"""Model invariants, reproducibility, the protocol, events and face validity."""
+
+import pickle
+
+import mesa
+import numpy as np
+import pandas as pd
+import pytest
+
+from negotiation_sim import NegotiationModel, load_scenario, run_simulation
+from negotiation_sim.agents import Firm, Government
+from negotiation_sim.moves import Action, Move
+from negotiation_sim.strategies import MoveRequired
+
+DEFAULT = load_scenario("us_china_2025")
+
+
+def pair(us: str, cn: str, **extra) -> dict:
+    return {"governments.us.strategy": us, "governments.cn.strategy": cn, **extra}
+
+
+def run(overrides=None, seed=0, rounds=None, **kw):
+    return run_simulation(DEFAULT, seed, rounds=rounds, overrides=overrides, **kw)
+
+
+def test_agents_are_mesa_agents_and_firms_are_generated():
+    model = NegotiationModel(DEFAULT, rng=3)
+    govs = list(model.agents_by_type[Government])
+    firms = list(model.agents_by_type[Firm])
+    assert {g.gid for g in govs} == {"us", "cn", "my"}
+    assert len(firms) == model.world.n_firms >= 200
+    assert all(isinstance(a, mesa.Agent) for a in govs + firms)
+    autos = [f for f in firms if f.group == "us_autos"]
+    assert len(autos) == 30 and all(f.country == "us" and f.sector == "autos" for f in autos)
+    assert sum(f.size for f in autos) == pytest.approx(600.0)
+    assert all(0.5 <= f.rare_earth_dependence <= 1.0 for f in autos)
+    assert model.governments["us"].tariffs["cn"]["electronics"] == pytest.approx(55.0)
+    assert model.governments["cn"].tariffs["us"]["agriculture"] == pytest.approx(34.0)
+    assert model.governments["cn"].controls == {"rare_earth": 1}
+
+
+def test_firm_draws_depend_on_the_seed_only():
+    a, b, c = (NegotiationModel(DEFAULT, rng=s) for s in (5, 5, 6))
+    assert np.array_equal(a.world.firms.revenue, b.world.firms.revenue)
+    assert not np.array_equal(a.world.firms.revenue, c.world.firms.revenue)
+
+
+def test_same_seed_same_run_and_stochastic_strategies_vary_with_seed():
+    noisy = pair("Random", "LogitQuantalResponse", **{"negotiation.perception_noise": 0.1})
+    one = run(noisy, seed=11).trajectory
+    two = run(noisy, seed=11).trajectory
+    pd.testing.assert_frame_equal(one, two)
+    others = [run(noisy, seed=s).trajectory for s in (12, 13)]
+    assert any(not other["move_us"].equals(one["move_us"]) for other in others)
+
+
+def test_run_result_is_picklable_with_the_summary_keys():
+    result = run(seed=2)
+    again = pickle.loads(pickle.dumps(result))
+    assert again.summary == result.summary
+    for key in ("outcome", "outcome_round", "peak_tariffs", "welfare", "final_tariffs"):
+        assert key in result.summary
+    assert result.summary["outcome"] in {"ongoing", "truce", "deal", "trade_war", "stalemate"}
+    assert len(result.trajectory) == 52
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_policies_stay_within_bounds(seed):
+    overrides = pair(
+        "Random",
+        "Random",
+        **{"negotiation.implementation_noise": 0.2, "negotiation.deal_break_hazard": 0.1},
+    )
+    model = NegotiationModel(DEFAULT, rng=seed, overrides=overrides, record_stage_game=False)
+    cap = model.world.params["max_tariff"]
+    while model.running:
+        model.step()
+        assert (model.policy.tariff >= 0).all() and (model.policy.tariff <= cap + 1e-12).all()
+        assert (model.policy.controls >= 0).all() and (model.policy.controls <= 3).all()
+        assert 0.0 <= model.world.enforcement.min() <= model.world.enforcement.max() <= 1.0
+        for gov in model.parties:
+            assert 0.0 <= model.escalation(gov) <= 1.0
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_deal_is_honoured_until_it_expires_or_breaks(seed):
+    overrides = pair("GenerousTitForTat", "Conceder", **{"negotiation.deal_break_hazard": 0.05})
+    model = NegotiationModel(DEFAULT, rng=seed, overrides=overrides, record_stage_game=False)
+    struck = 0
+    while model.running:
+        before = model.deal
+        model.step()
+        deal = model.deal
+        if deal is not None and deal.in_run:
+            if deal is not before:
+                struck += 1
+                levels = model.policy.tariff.copy(), model.policy.controls.copy()
+            # while the same deal holds, no instrument rises above its level at signing
+            assert (model.policy.tariff <= levels[0] + 1e-12).all()
+            assert (model.policy.controls <= levels[1]).all()
+            if deal.expires_round is not None:
+                assert model.round < deal.expires_round
+        if before is not None and before.in_run and deal is not before:
+            news = model.trajectory()["deal_news"].iloc[-1]
+            assert "broken" in news or "expired" in news or "struck" in news
+    assert struck >= 1
+
+
+def test_truce_expires_with_snap_back():
+    overrides = pair("AlwaysHold", "AlwaysHold")
+    model = NegotiationModel(DEFAULT, rng=0, overrides=overrides)
+    rows = []
+    while model.running and model.round < 6:
+        model.step()
+        rows.append((model.round, model.outcome, model.tariff_levels["us"]))
+    df = model.trajectory()
+    # the Geneva truce holds until the 10 Nov expiry (round 5), then +24 pp snap-back
+    assert list(df["outcome"][:4]) == ["truce"] * 4
+    assert df["outcome"][4] == "ongoing"
+    assert "Truce expires" in df["events"][4]
+    # the +100% threat took effect in round 4 (first round starting on/after 1 Nov)
+    assert df["tariff_us_cn"][3] == pytest.approx(155.0)
+    assert df["tariff_us_cn"][4] == pytest.approx(179.0)
+    assert df["tariff_cn_us"][4] == pytest.approx(df["tariff_cn_us"][3] + 24.0)
+
+
+def test_calendar_uses_mesa_event_scheduling():
+    model = NegotiationModel(DEFAULT, rng=0)
+    times = sorted(e.time for e in model._event_list._events)
+    assert 1.5 in times and 3.5 in times and 7.5 in times  # rounds 2, 4 and 8
+    model.step()
+    model.step()
+    assert "Negotiators meet in Malaysia" in model.trajectory()["events"][1]
+
+
+def test_a_deal_averts_the_threat_and_suspends_the_control_rule():
+    result = run(pair("AlwaysConcede", "AlwaysConcede"))
+    events = " ".join(result.trajectory["events"])
+    assert "(averted by deal)" in events and "(suspended by deal)" in events
+    assert result.trajectory["control_cn_rare_earth"].max() <= 1
+
+
+def test_two_conceders_reach_a_deal():
+    for seed in range(3):
+        result = run(pair("AlwaysConcede", "AlwaysConcede"), seed=seed, trajectory=False)
+        assert result.outcome == "deal"
+        assert result.summary["outcome_round"] <= 5
+
+
+def test_two_escalators_end_in_a_trade_war():
+    for seed in range(3):
+        result = run(pair("AlwaysEscalate", "AlwaysEscalate"), seed=seed, trajectory=False)
+        assert result.outcome == "trade_war"
+        assert result.summary["peak_tariffs"]["us_on_cn"] == pytest.approx(250.0)
+
+
+def test_stalemate_at_the_horizon_when_nobody_moves():
+    # (the default calendar alone escalates to war, so raise the war threshold)
+    overrides = pair("AlwaysHold", "AlwaysHold", **{"outcomes.trade_war_escalation": 0.95})
+    result = run(overrides, trajectory=False)
+    assert result.outcome == "stalemate" and result.summary["outcome_round"] == 52
+
+
+def first_us_concession(extra: dict, seed: int = 0) -> int:
+    overrides = pair("LobbyResponsive", "AlwaysHold", **extra)
+    overrides["governments.us.strategy_params"] = {"threshold": 0.07}
+    df = run(overrides, seed=seed, stage_game=False).trajectory
+    conceded = df.index[df["move_us"].str.startswith("concede")]
+    return int(df["round"][conceded[0]]) if len(conceded) else 10**6
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_more_rare_earth_pressure_makes_the_importer_concede_no_later(seed):
+    base = first_us_concession({}, seed)
+    assert base < 10**6, "the baseline must concede within the horizon for a real test"
+    dependent = first_us_concession({"firms.us_autos.rare_earth_dependence": [0.9, 1.0]}, seed)
+    short = first_us_concession({"firms.us_autos.stockpile_weeks": [0.5, 2.0]}, seed)
+    assert dependent <= base
+    assert short <= base
+    assert min(dependent, short) < base  # the pressure really moves the date
+
+
+def test_human_moves_are_supplied_from_outside():
+    model = NegotiationModel(DEFAULT, rng=0, overrides=pair("Human", "TitForTat"))
+    human = model.governments["us"].strategy
+    with pytest.raises(MoveRequired):
+        model.step()
+    assert model.round == 0  # nothing happened
+    human.submit(Move(Action.ESCALATE, "tariff"))
+    model.step()
+    assert str(model.governments["us"].moves[-1]) == "escalate:tariff"
+    human.submit(Move(Action.ESCALATE, "rare_earth"))  # an instrument the US lacks
+    with pytest.raises(ValueError, match="us cannot escalate with 'rare_earth'"):
+        model.step()
+
+
+def test_human_with_fallback_plays_on():
+    overrides = pair("Human", "AlwaysHold")
+    overrides["governments.us.strategy_params"] = {"fallback": "AlwaysConcede"}
+    model = NegotiationModel(DEFAULT, rng=0, overrides=overrides)
+    model.step()
+    assert model.governments["us"].moves[-1].action is Action.CONCEDE
+
+
+def test_stage_game_is_recorded_with_equilibria():
+    df = run(seed=0, rounds=3).trajectory
+    assert df["stage_payoffs"].str.count(";").eq(8).all()
+    assert df["nash_pure"].str.len().gt(0).any() or df["nash_mixed"].str.len().gt(0).any()
+    model = NegotiationModel(DEFAULT, rng=0)
+    model.step()
+    ua, ub = model.stage_matrices()
+    mine, theirs = model.stage_payoffs("cn")
+    assert np.allclose(mine, ub.T) and np.allclose(theirs, ua.T)
+
+
+def test_payoffs_are_booked_for_every_move():
+    model = NegotiationModel(DEFAULT, rng=0, rounds=6)
+    while model.running:
+        model.step()
+    for gov in model.parties:
+        assert len(gov.payoffs) == len(gov.moves) == 6
+        assert all(np.isfinite(gov.payoffs))
