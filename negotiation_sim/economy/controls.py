@@ -33,14 +33,14 @@ def drawdown(
     week and the shortage count resets to 0.
     """
     cutting = cut > 0.0
-    safe = np.where(cutting, cut, 1.0)
-    new_stock = np.where(
-        cutting,
-        np.maximum(0.0, stock - cut * weeks),
-        np.minimum(np.maximum(target, stock), stock + restock_rate * weeks),
+    drawn = np.maximum(0.0, stock - cut * weeks)
+    rebuilt = np.minimum(np.maximum(target, stock), stock + restock_rate * weeks)
+    new_stock = np.where(cutting, drawn, rebuilt)
+    # weeks without stock: those carried (if already out) plus the uncovered part
+    uncovered = np.maximum(
+        0.0, weeks - np.divide(stock, cut, out=np.full_like(drawn, np.inf), where=cutting)
     )
-    carried = np.where(stock <= 0.0, short_weeks, 0.0)
-    new_short = np.where(cutting, carried + np.maximum(0.0, weeks - stock / safe), 0.0)
+    new_short = np.where(cutting, (stock <= 0.0) * short_weeks + uncovered, 0.0)
     return new_stock, new_short
 
 

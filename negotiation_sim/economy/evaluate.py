@@ -83,7 +83,8 @@ def evaluate(
     k = world.round_years
     weeks = world.round_weeks if weeks is None else weeks
 
-    _p_m, _p_x, m, _ratio, revenue, cc, d, dsum, out_q, in_q = _flows(world, tariff)
+    fl = _flows(world, tariff)
+    out_q, in_q = fl["out_q"], fl["in_q"]
 
     # X1: exporters lose their margin on lost sales, minus what they reroute at margin
     # less the rerouting cost, and the price cut on what they still sell
@@ -114,17 +115,13 @@ def evaluate(
     # wages lost on output lost to outages and on exports not rerouted (welfare only)
     wages = (-k * prm["labour_share"]) * (lost_output + lost - rerouted)
 
-    # W1: national welfare
+    # W1: national welfare: tariff revenue less consumer cost, firms' external profit
+    # changes and lost wages; tariff revenue on rerouted goods and third-country value added
     flow_rer = rerouted @ world.onehot_out  # (B, F)
-    welfare = (
-        k * ((revenue - cc) @ world.flow_onehot_importer)
-        + (external + wages) @ world.onehot_country
-    )
-    if d is not None:
-        share = d / np.maximum(dsum[..., None], 1e-300)  # (B, F, K)
-        via = flow_rer[..., None] * share
-        welfare += k * ((via * world.t_via).sum(axis=-1) @ world.flow_onehot_importer)
-        welfare[:, world.third] += k * prm["third_country_value_added"] * via.sum(axis=1)
+    welfare = fl["tariff_welfare"] + (external + wages) @ world.onehot_country
+    if fl["share"] is not None:
+        welfare += (flow_rer * fl["via_tariff"]) @ world.flow_onehot_importer
+        welfare[:, world.third] += np.einsum("bf,bfk->bk", flow_rer, fl["share"])
     if world.buyer >= 0:
         welfare[:, world.buyer] -= k * prm["purchase_premium"] * delivered
     return RoundEval(
@@ -134,16 +131,17 @@ def evaluate(
         stockpile=stock,
         short_weeks=short,
         rare_earth_cut=re_cut,
-        imports=m,
-        revenue=revenue,
-        consumer_cost=cc,
+        imports=fl["m"],
+        revenue=fl["revenue"],
+        consumer_cost=fl["cc"],
         rerouted=flow_rer,
-        divert_share=dsum,
+        divert_share=fl["dsum"],
     )
 
 
-def _flows(world: World, tariff: np.ndarray) -> tuple:
-    """T1-T6 and D1 for each flow (B, F), with the per-unit effects gathered to firms.
+def _flows(world: World, tariff: np.ndarray) -> dict[str, np.ndarray]:
+    """T1-T6 and D1 for each flow (B, F), the per-unit effects gathered to firms, and the
+    flow terms of W1 (per round).
 
     They depend only on the tariffs (and third countries' enforcement), so the last few
     results are kept: most rounds repeat the tariffs of an earlier valuation."""
@@ -154,6 +152,7 @@ def _flows(world: World, tariff: np.ndarray) -> tuple:
         return hit
     prm = world.params
     co = _coefficients(world)
+    k = world.round_years
     phi, eps = prm["pass_through"], prm["elasticity"]
     p_m = importer_price(tariff, phi)
     p_x = exporter_price(tariff, phi)
@@ -161,6 +160,7 @@ def _flows(world: World, tariff: np.ndarray) -> tuple:
     ratio = np.power(p_m, -eps)  # m / m_free
     revenue = tariff_revenue(tariff, p_x, m)
     cc = consumer_cost(world.m_free, p_m, eps)
+    share = via_tariff = None
     if world.third.size:
         d = (
             diversion_share(
@@ -173,13 +173,25 @@ def _flows(world: World, tariff: np.ndarray) -> tuple:
             * world.divertible[:, None]
         )
         dsum = d.sum(axis=-1)
+        split = d / np.maximum(dsum[..., None], 1e-300)  # (B, F, K) split of rerouted goods
+        via_tariff = k * (split * world.t_via).sum(axis=-1)
+        share = (k * prm["third_country_value_added"]) * split
     else:
-        d = None
         dsum = np.zeros_like(tariff)
     lost_unit = 1.0 - ratio
-    out_q = np.stack((lost_unit, dsum * lost_unit, (1.0 - p_x) * ratio), axis=1)[:, :, co["out"]]
-    in_q = np.stack((p_m - 1.0, ratio * (p_m - 1.0)), axis=1)[:, :, co["in"]]
-    result = (p_m, p_x, m, ratio, revenue, cc, d, dsum, out_q, in_q)
+    result = {
+        "m": m,
+        "revenue": revenue,
+        "cc": cc,
+        "dsum": dsum,
+        "tariff_welfare": k * ((revenue - cc) @ world.flow_onehot_importer),
+        "via_tariff": via_tariff,
+        "share": share,
+        "out_q": np.stack((lost_unit, dsum * lost_unit, (1.0 - p_x) * ratio), axis=1)[
+            :, :, co["out"]
+        ],
+        "in_q": np.stack((p_m - 1.0, ratio * (p_m - 1.0)), axis=1)[:, :, co["in"]],
+    }
     if len(cache) > 32:
         cache.clear()
     cache[key] = result
