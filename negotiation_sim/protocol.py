@@ -13,6 +13,10 @@ from negotiation_sim.economy.world import CONTROL_COLUMNS, World
 from negotiation_sim.moves import Action, Move, Package
 
 
+#: the outcome states of a round, in a fixed order
+OUTCOMES: tuple[str, ...] = ("ongoing", "truce", "deal", "trade_war", "stalemate")
+
+
 @dataclass
 class Policy:
     """All governments' instruments: tariffs per flow (fractions), control levels (C, 2)

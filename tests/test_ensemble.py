@@ -1,0 +1,62 @@
+"""Ensembles: seeds derived per run, results independent of the number of workers,
+outcome probabilities with Wilson intervals, cancellation keeps finished runs."""
+
+import threading
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from negotiation_sim.ensemble import derive_seed, outcome_table, run_ensemble, wilson_interval
+
+
+def test_derived_seeds_are_distinct_and_stable():
+    seeds = [derive_seed(7, i) for i in range(1000)]
+    assert len(set(seeds)) == 1000
+    assert derive_seed(7, 3) == seeds[3]
+    assert derive_seed(8, 3) != seeds[3]
+    assert all(0 <= s < 2**63 for s in seeds)
+
+
+def test_wilson_interval_by_hand():
+    # 8 of 10 at 95%: the textbook values 0.4902 .. 0.9433
+    lo, hi = wilson_interval(8, 10)
+    assert lo == pytest.approx(0.4902, abs=1e-4) and hi == pytest.approx(0.9433, abs=1e-4)
+    assert wilson_interval(0, 0) == (0.0, 1.0)
+
+
+def test_outcome_table_adds_up_to_one():
+    table = outcome_table(["deal", "deal", "trade_war", "stalemate"])
+    assert list(table["outcome"]) == ["ongoing", "truce", "deal", "trade_war", "stalemate"]
+    assert table["probability"].sum() == pytest.approx(1.0)
+    assert table.set_index("outcome").loc["deal", "runs"] == 2
+    assert (table["ci_low"] <= table["probability"]).all()
+    assert (table["probability"] <= table["ci_high"]).all()
+
+
+def test_workers_do_not_change_results():
+    overrides = {"governments.us.strategy": "Random", "governments.cn.strategy": "TitForTat"}
+    one = run_ensemble("us_china_2025", 6, base_seed=5, overrides=overrides, workers=1, rounds=10)
+    two = run_ensemble("us_china_2025", 6, base_seed=5, overrides=overrides, workers=2, rounds=10)
+    pd.testing.assert_frame_equal(one.summaries, two.summaries)
+    for name, values in one.series.items():
+        assert np.array_equal(values, two.series[name])
+    assert one.series["tariff_us_cn"].shape == (6, 10)
+    assert len(set(one.summaries["seed"])) == 6
+
+
+def test_cancel_keeps_the_finished_runs():
+    cancel = threading.Event()
+    seen = []
+
+    def progress(done, total):
+        seen.append(done)
+        if done >= 2:
+            cancel.set()
+
+    result = run_ensemble(
+        "us_china_2025", 10, workers=1, rounds=4, chunk=1, progress=progress, cancel=cancel
+    )
+    assert result.cancelled
+    assert len(result.summaries) == 2
+    assert list(result.summaries["run"]) == [0, 1]
