@@ -241,6 +241,7 @@ class NegotiationModel(mesa.Model):
             self._end_deal(f"broken by {', '.join(escalated)}")
         elif self.deal is not None and self._shock(self.data["negotiation"]["deal_break_hazard"]):
             self._end_deal("broken by outside shock")
+        self._pre_move_policy = self.policy.copy()
         for gov in self.governments.values():
             move = moves[gov.gid]
             if gov.is_party:
@@ -334,7 +335,12 @@ class NegotiationModel(mesa.Model):
         expires = None
         if package.kind == "truce":
             expires = r + self.data["negotiation"]["truce_rounds"]
-        self.deal = Deal(package, package.kind, r, expires, self.policy.copy(), in_run=True)
+        # if the deal fails, policies return to where they were before this round's moves,
+        # or, when it replaces a deal in force, to where that deal would have returned them
+        old = self.deal
+        snap = old.snapback if old is not None else self._pre_move_policy
+        pp = old.snapback_pp if old is not None else 0.0
+        self.deal = Deal(package, package.kind, r, expires, snap.copy(), True, pp)
         self.policy = policy.copy()
         self.deal_news = f"{package.kind} struck"
         self.deals_struck += 1

@@ -12,7 +12,6 @@ import numpy as np
 from negotiation_sim.economy.world import CONTROL_COLUMNS, World
 from negotiation_sim.moves import Action, Move, Package
 
-
 #: the outcome states of a round, in a fixed order
 OUTCOMES: tuple[str, ...] = ("ongoing", "truce", "deal", "trade_war", "stalemate")
 

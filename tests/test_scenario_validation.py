@@ -164,3 +164,20 @@ def test_json_schema_describes_the_format():
     economy = schema["properties"]["economy"]["properties"]
     assert economy["pass_through"]["maximum"] == 1
     assert "description" in economy["elasticity"]
+
+
+def test_single_strategy_parameters_can_be_overridden():
+    scenario = load_scenario("us_china_2025")
+    assert scenario.with_overrides(["governments.us.strategy_params.window=2"]).data["governments"][
+        "us"
+    ]["strategy_params"] == {"window": 2}
+    changed = scenario.with_overrides(
+        [
+            "governments.us.strategy=GenerousTitForTat",
+            "governments.us.strategy_params.generosity=0.5",
+        ]
+    )
+    assert changed.data["governments"]["us"]["strategy_params"] == {"generosity": 0.5}
+    with pytest.raises(ScenarioError) as info:
+        scenario.with_overrides(["governments.us.strategy_params.nosuch=2"])
+    assert "unknown parameter(s) nosuch" in str(info.value)

@@ -31,6 +31,7 @@ from negotiation_sim.strategies.concession import Boulware, Conceder, LinearConc
 from negotiation_sim.strategies.deadline import DeadlineBrinkmanship
 from negotiation_sim.strategies.human import Human
 from negotiation_sim.strategies.learning import RothErev
+from negotiation_sim.strategies.lobby import LobbyResponsive
 from negotiation_sim.strategies.match import DEFAULT_PAYOFFS, play_match
 from negotiation_sim.strategies.payoff import LogitQuantalResponse, MyopicBestResponse
 from negotiation_sim.strategies.reciprocal import (
@@ -79,9 +80,12 @@ def versus(
     payoffs: tuple[np.ndarray, np.ndarray] | None = None,
     seed: int = 0,
     deadline_round: int | None = None,
+    lobbying: list[float] | None = None,
 ) -> str:
     """The player's actions against ``Cycler(pattern)``, as a string of E/H/C."""
-    history = play_match(player, Cycler(pattern), rounds, payoffs, seed, deadline_round)
+    history = play_match(
+        player, Cycler(pattern), rounds, payoffs, seed, deadline_round, lobbying=lobbying
+    )
     return letters([mine.action for mine, _ in history])
 
 
@@ -196,6 +200,23 @@ GOLDEN: list[tuple[str, Callable[[], Strategy], str, int, dict[str, Any], str]] 
         "HHEECCCCCCCE",
     ),
     ("RothErev seed 0", RothErev, "EHC", 12, {}, "HEEEHCHCHCCE"),
+    # Follows the lobbying: concede at or below -0.05, escalate at or above +0.05.
+    (
+        "LobbyResponsive",
+        LobbyResponsive,
+        "EHC",
+        6,
+        {"lobbying": [-0.2, 0.0, 0.2, 0.04, -0.05, 0.05]},
+        "CHEHCE",
+    ),
+    (
+        "LobbyResponsive threshold 0.5",
+        lambda: LobbyResponsive(threshold=0.5),
+        "EHC",
+        4,
+        {"lobbying": [-0.2, 0.6, -0.5, 0.49]},
+        "HECH",
+    ),
 ]
 
 

@@ -189,7 +189,7 @@ def apply_overrides(raw: dict[str, Any], pairs: list[tuple[str, Any]]) -> list[P
         if len(parts) == 3 and parts[0] == "governments" and parts[2] == "strategy":
             params_key = f"governments.{parts[1]}.strategy_params"
             gov = raw.get("governments", {}).get(parts[1])
-            if isinstance(gov, dict) and not any(k.startswith(params_key) for k in keys):
+            if isinstance(gov, dict) and params_key not in keys:
                 gov["strategy_params"] = {}
     for key, value in pairs:
         parts = key.split(".")

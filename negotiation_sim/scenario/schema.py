@@ -340,6 +340,8 @@ def join(path: str, key: str | int) -> str:
 def lookup(node: Node, parts: list[str]) -> Node | None:
     """The schema node at a dotted path (map keys and list indexes pass through)."""
     for part in parts:
+        if isinstance(node, Any_):
+            return node  # free-form values (strategy parameters) are checked elsewhere
         if isinstance(node, Table):
             node = node.fields.get(part)
             if node is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -56,6 +57,7 @@ def play_match(
     payoffs: tuple[np.ndarray, np.ndarray] | None = None,
     seed: int = 0,
     deadline_round: int | None = None,
+    lobbying: Sequence[float] | None = None,
 ) -> list[tuple[Move, Move]]:
     """Play ``rounds`` simultaneous rounds of ``a`` (seat "A") against ``b`` (seat "B").
 
@@ -63,7 +65,8 @@ def play_match(
     (the same convention as ``GameView.stage_payoffs``); B is shown the transposes.
     Defaults to ``DEFAULT_PAYOFFS``. Both strategies are reset first and share one
     ``np.random.default_rng(seed)``; A decides before B each round, but neither sees the
-    other's move for that round. There is no perception noise. Returns the move pairs.
+    other's move for that round. There is no perception noise. ``lobbying[r - 1]`` is
+    the firms' net lobbying both sides see in round r (default 0). Returns the move pairs.
     """
     if a is b:
         raise ValueError("play_match needs two strategy instances, got the same one twice")
@@ -85,6 +88,7 @@ def play_match(
             "instruments": ("tariff",),
             "rounds_to_deadline": None,
             "rng": rng,
+            "lobbying": float(lobbying[rnd - 1]) if lobbying is not None else 0.0,
         }
         if deadline_round is not None and deadline_round - rnd >= 0:
             common["rounds_to_deadline"] = deadline_round - rnd
