@@ -164,18 +164,27 @@ class NegotiationModel(mesa.Model):
         """Value this round's economy from the policies in force (after calendar events)."""
         ev = self._evaluate([self.policy])
         self.last_eval = ev
-        weighted = self.population.weighted_delta(ev.firm_delta)
-        for gov in self.parties:
-            value = float(gov.utility(ev.welfare, weighted)[0])
-            gov.utility_now = value + (gov.spec["deal_value"] if self.deal is not None else 0.0)
+        for gov, value in zip(self.parties, self._utilities(ev), strict=True):
+            gov.utility_now = value
         return ev
+
+    def _utilities(self, ev: RoundEval) -> list[float]:
+        """U1 of each party for the first state of ``ev``, plus the value of a deal in force."""
+        weighted = self.population.weighted_delta(ev.firm_delta)
+        bonus = self.deal is not None
+        return [
+            float(gov.utility(ev.welfare, weighted)[0]) + bonus * gov.spec["deal_value"]
+            for gov in self.parties
+        ]
 
     def book_payoffs(self, ev: RoundEval) -> None:
         """A move's payoff is the utility of the round it leads to, less the audience cost
-        paid for a concession (so round r's payoff is booked when round r + 1 is valued)."""
-        for gov in self.parties:
+        paid for a concession (so round r's payoff is booked when round r + 1 is valued;
+        after the last round, from one extra valuation of the final policies)."""
+        values = self._utilities(ev)
+        for gov, value in zip(self.parties, values, strict=True):
             if len(gov.payoffs) < len(gov.moves):
-                gov.payoffs.append(gov.utility_now - gov.paid)
+                gov.payoffs.append(value - gov.paid)
 
     def _evaluate(
         self, policies: list[Policy], weeks: float | np.ndarray | None = None
@@ -215,6 +224,8 @@ class NegotiationModel(mesa.Model):
         """Every government decides at once; implementation noise may replace a move."""
         noise = self.data["negotiation"]["implementation_noise"]
         moves = {}
+        if self.record_stage_game:
+            self.stage_matrices()  # the game as the governments face it, before they move
         for gov in self.governments.values():
             view = self.view_for(gov)
             move = gov.decide(view)
@@ -253,6 +264,8 @@ class NegotiationModel(mesa.Model):
             for gov in self.parties
             if moves[gov.gid].action is Action.CONCEDE
         }
+        for gov in self.parties:
+            gov.reservation = float("nan")  # valued only in rounds with offers
         if self.offers:
             self._negotiate(moves)
         for gov in self.parties:
@@ -408,12 +421,15 @@ class NegotiationModel(mesa.Model):
         return float(self.dirs.average((policy or self.policy).tariff, gov.index))
 
     def levels(self, gov: Government) -> dict[str, float]:
-        """Each instrument's level scaled to [0, 1]."""
+        """Each instrument's level scaled to [0, 1]: 0 at its floor (the tariff floor, or
+        no control), 1 at its maximum (``max_tariff``, or level 3)."""
         out = {}
         for name in gov.instruments:
             if name == "tariff":
-                cap = 100.0 * self.world.params["max_tariff"]
-                out[name] = self.tariff_on_partner(gov) / cap if cap > 0 else 0.0
+                floor = gov.spec["tariff_floor"]
+                span = 100.0 * self.world.params["max_tariff"] - floor
+                above = self.tariff_on_partner(gov) - floor
+                out[name] = min(1.0, max(0.0, above / span)) if span > 0 else 0.0
             else:
                 out[name] = self.policy.controls[gov.index, CONTROL_COLUMNS[name]] / 3.0
         return out

@@ -181,3 +181,15 @@ def test_single_strategy_parameters_can_be_overridden():
     with pytest.raises(ScenarioError) as info:
         scenario.with_overrides(["governments.us.strategy_params.nosuch=2"])
     assert "unknown parameter(s) nosuch" in str(info.value)
+
+
+def test_import_competing_needs_a_flow_and_tariffs_respect_the_cap(raw):
+    def mutate(d):
+        d["firms"]["cn_semiconductors"]["sector"] = "quantum"
+        d["governments"]["us"]["tariffs"]["cn"] = 300.0
+
+    messages = errors_for(raw, mutate)
+    assert any(
+        "firms.cn_semiconductors.import_competing: no matching trade flow" in m for m in messages
+    )
+    assert any("governments.us.tariffs.cn: too high: got 300.0" in m for m in messages)

@@ -1,6 +1,6 @@
 """Export controls on rare earths and chips: effective cut, stockpiles and output losses.
 
-Equations C1-C4 in docs/model.md. Stockpiles are in weeks of the firm's normal use of
+Equations C1-C3 in docs/model.md. Stockpiles are in weeks of the firm's normal use of
 the controlled inputs.
 """
 

@@ -2,7 +2,8 @@
 
 ``evaluate`` is vectorised over a leading batch axis B of policy states, so the stage
 game (nine move pairs) or a set of deal packages is valued in one call. Money is in $bn
-per round, measured against free trade with no controls (equations W1-W4, docs/model.md).
+per round, measured against free trade with no controls (equation W1 and the
+blocks it sums, docs/model.md).
 """
 
 from __future__ import annotations

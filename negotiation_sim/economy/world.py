@@ -45,7 +45,8 @@ class FirmTable:
 
 @dataclass
 class World:
-    """Everything about the economy that does not change during a run."""
+    """The economy's structure for a run. Everything is fixed except ``enforcement``,
+    which third countries' moves change."""
 
     countries: list[str]
     parties: tuple[int, int]

@@ -271,8 +271,21 @@ def cross_check(data: dict[str, Any]) -> list[Problem]:
                 )
             )
     sectors = sectors_of(data)
+    cap = data["economy"]["max_tariff"]
     for gid, gov in govs.items():
         base = f"governments.{gid}"
+        levels = [(f"tariffs.{p}", v) for p, v in gov["tariffs"].items()] + [
+            (f"sector_tariffs.{p}.{s}", v)
+            for p, by in gov["sector_tariffs"].items()
+            for s, v in by.items()
+        ]
+        for key, value in levels:
+            if value > cap:
+                out.append(
+                    Problem(
+                        f"{base}.{key}", value, f"at most economy.max_tariff = {cap}", "too high"
+                    )
+                )
         try:
             get_strategy(gov["strategy"], **(gov["strategy_params"] or {}))
         except (ValueError, TypeError) as exc:
@@ -317,22 +330,24 @@ def cross_check(data: dict[str, Any]) -> list[Problem]:
                 out.append(Problem(f"{base}.{key}", group[key], ids, "unknown government"))
         if group["country"] == group["partner"]:
             out.append(Problem(f"{base}.partner", group["partner"], "not the home country", "bad"))
-        if group["imports"] > 0 and not any(
+        flow = any(
             g["country"] == group["partner"]
             and g["partner"] == group["country"]
             and g["sector"] == group["sector"]
             and g["exports"] > 0
             for g in data["firms"].values()
-        ):
-            out.append(
-                Problem(
-                    f"{base}.imports",
-                    group["imports"],
-                    f"0 unless a {group['partner']} firm group exports sector "
-                    f"{group['sector']!r} to {group['country']}",
-                    "no matching trade flow",
+        )
+        for key in ("imports", "import_competing"):
+            if group[key] > 0 and not flow:
+                out.append(
+                    Problem(
+                        f"{base}.{key}",
+                        group[key],
+                        f"0 unless a {group['partner']} firm group exports sector "
+                        f"{group['sector']!r} to {group['country']}",
+                        "no matching trade flow",
+                    )
                 )
-            )
     start = data["scenario"]["start_date"]
     for i, event in enumerate(data["calendar"]):
         base = f"calendar[{i}]"

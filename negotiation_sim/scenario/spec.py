@@ -123,7 +123,8 @@ ECONOMY = Table(
             default=0.1,
         ),
         "labour_share": Num(
-            doc="Wages lost per $ of output lost to a control-induced outage (welfare only).",
+            doc="Wages lost per $ of output lost to controls or of exports lost and not "
+            "rerouted (welfare only).",
             low=0,
             high=1,
             default=0.2,

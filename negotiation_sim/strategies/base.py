@@ -32,7 +32,9 @@ class GameView:
     """Everything a government may know when it decides, from its own seat.
 
     ``partner_moves`` are the partner's moves *as perceived* (perception noise applies).
-    ``my_payoffs[k]`` is the utility this government booked in round ``k + 1``.
+    ``my_payoffs[k]`` is the payoff of this government's move in round ``k + 1``: the
+    utility of the round that move led to (booked when that round is valued), less any
+    audience cost paid for it.
     ``levels`` maps each of my instruments to its level scaled to [0, 1]
     (0 = at its floor, 1 = at its maximum). ``stage_payoffs()`` returns the one-round
     payoff matrices ``(mine, partner's)``, 3x3, rows = my action, columns = partner's,

@@ -67,6 +67,12 @@ class Human(Strategy):
         """The submitted move waiting to be played, or ``None``."""
         return self._queued
 
+    def aspiration(self, t: float) -> float:
+        """Offers follow the fallback strategy's concession curve when there is one."""
+        if self.fallback_strategy is not None:
+            return self.fallback_strategy.aspiration(t)
+        return super().aspiration(t)
+
     def decide(self, view: GameView) -> Move:
         queued, self._queued = self._queued, None
         if queued is not None:
