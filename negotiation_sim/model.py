@@ -22,6 +22,7 @@ import numpy as np
 
 from negotiation_sim import stagegame
 from negotiation_sim.agents import Firm, FirmPopulation, Government
+from negotiation_sim.calendar import event_round, round_of
 from negotiation_sim.economy import RoundEval, build_world, evaluate
 from negotiation_sim.economy.world import CONTROL_COLUMNS
 from negotiation_sim.moves import Action, Move, Package
@@ -41,8 +42,6 @@ from negotiation_sim.strategies.base import GameView, choose_instrument
 from negotiation_sim.strategies.human import Human
 
 Overrides = Mapping[str, Any] | Iterable[str] | None
-#: events that change policy take effect from the first round starting on or after their date
-POLICY_EVENTS = ("tariff_threat", "truce_expiry", "control_rule")
 
 
 def as_scenario(scenario: Scenario | str | Path, overrides: Overrides = None) -> Scenario:
@@ -76,6 +75,10 @@ class NegotiationModel(mesa.Model):
         self.spec = as_scenario(scenario, overrides)
         data = self.spec.data
         self.data = data
+        if rounds is not None and (
+            isinstance(rounds, bool) or not isinstance(rounds, int) or rounds < 1
+        ):
+            raise ValueError(f"rounds must be a whole number >= 1, got {rounds!r}")
         self.horizon = int(rounds or data["scenario"]["rounds"])
         self.start_date: dt.date = data["scenario"]["start_date"]
         self.round_days: int = data["scenario"]["round_days"]
@@ -154,10 +157,7 @@ class NegotiationModel(mesa.Model):
     def round_of(self, date: dt.date, takes_effect: bool = False) -> int:
         """Round holding ``date``; with ``takes_effect``, the first round that starts on or
         after it (policy changes take effect from their date)."""
-        days = (date - self.start_date).days
-        if takes_effect:
-            return -(-days // self.round_days) + 1
-        return days // self.round_days + 1
+        return round_of(date, self.start_date, self.round_days, takes_effect)
 
     # ------------------------------------------------------------------ 2. economy
     def value_economy(self) -> RoundEval:
@@ -512,7 +512,7 @@ class NegotiationModel(mesa.Model):
     # ------------------------------------------------------------------ calendar
     def _schedule_calendar(self) -> None:
         for event in self.data["calendar"]:
-            r = self.round_of(event["date"], event["type"] in POLICY_EVENTS)
+            r = event_round(event, self.start_date, self.round_days)
             if r > self.horizon:
                 continue
             self._calendar.setdefault(r, []).append(event)

@@ -81,7 +81,14 @@ def test_parse_overrides_round_trips_toml_values(value):
 
 
 @settings(max_examples=60, deadline=None)
-@given(values=st.dictionaries(st.sampled_from(PATHS), st.floats(0.05, 0.95), min_size=1))
+@given(
+    values=st.dictionaries(
+        # max_tariff below the starting tariffs is rightly rejected; it has its own test
+        st.sampled_from([p for p in PATHS if p != "economy.max_tariff"]),
+        st.floats(0.05, 0.95),
+        min_size=1,
+    )
+)
 def test_valid_overrides_give_a_runnable_model_and_a_new_digest(values):
     from negotiation_sim import NegotiationModel
 

@@ -92,12 +92,15 @@ def test_range_pair_must_be_ordered(raw):
 
 def test_unknown_strategy_and_bad_strategy_parameter(raw):
     msg = only(errors_for(raw, lambda d: d["governments"]["cn"].update(strategy="TitForTwoTats")))
-    assert "governments.cn.strategy: bad strategy: got 'TitForTwoTats'" in msg
+    assert "governments.cn.strategy: unknown strategy: got 'TitForTwoTats'" in msg
     assert "TitForTat" in msg
     msg = only(
         errors_for(raw, lambda d: d["governments"]["us"].update(strategy_params={"window": -1}))
     )
-    assert "governments.us.strategy" in msg and "out of range" in msg
+    assert "governments.us.strategy_params.window: bad strategy parameter: got -1" in msg
+    assert "a whole number from 0 to 52" in msg
+    msg = only(errors_for(raw, lambda d: d["governments"]["us"].update(strategy_params={"w": 1})))
+    assert "governments.us.strategy_params.w: unknown parameter: got 1; allowed: window" in msg
 
 
 def test_cross_field_errors(raw):
@@ -180,7 +183,22 @@ def test_single_strategy_parameters_can_be_overridden():
     assert changed.data["governments"]["us"]["strategy_params"] == {"generosity": 0.5}
     with pytest.raises(ScenarioError) as info:
         scenario.with_overrides(["governments.us.strategy_params.nosuch=2"])
-    assert "unknown parameter(s) nosuch" in str(info.value)
+    assert "strategy_params.nosuch: unknown parameter" in str(info.value)
+    with pytest.raises(ScenarioError) as info:
+        scenario.with_overrides(["governments.us.strategy_params.window=2.5"])
+    text = str(info.value)
+    assert "(--set governments.us.strategy_params.window)" in text and "got 2.5" in text
+
+
+def test_runs_may_not_end_after_year_9999_and_rounds_must_be_positive():
+    scenario = load_scenario("us_china_2025")
+    with pytest.raises(ScenarioError, match="last representable date"):
+        scenario.with_overrides({"scenario.start_date": "9999-11-01", "calendar": []})
+    from negotiation_sim import NegotiationModel
+
+    for bad in (0, -3, 2.5):
+        with pytest.raises(ValueError, match="rounds must be a whole number"):
+            NegotiationModel(scenario, rng=0, rounds=bad)
 
 
 def test_import_competing_needs_a_flow_and_tariffs_respect_the_cap(raw):

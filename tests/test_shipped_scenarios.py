@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from negotiation_sim import NegotiationModel, load_scenario, run_simulation
-from negotiation_sim.model import POLICY_EVENTS
+from negotiation_sim.calendar import POLICY_EVENTS
 from negotiation_sim.moves import Action
 from negotiation_sim.run import SimulationResult
 from negotiation_sim.scenario import list_scenarios, resolve_path, scenario_from_dict

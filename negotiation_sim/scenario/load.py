@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import hashlib
 import json
 import tomllib
@@ -250,8 +251,6 @@ def sectors_of(data: dict[str, Any]) -> set[str]:
 
 def cross_check(data: dict[str, Any]) -> list[Problem]:
     """Checks that span several fields: ids that must exist, consistent pairs."""
-    from negotiation_sim.strategies import get_strategy  # strategies import no scenario code
-
     out: list[Problem] = []
     govs = data["governments"]
     ids = ", ".join(govs)
@@ -286,10 +285,7 @@ def cross_check(data: dict[str, Any]) -> list[Problem]:
                         f"{base}.{key}", value, f"at most economy.max_tariff = {cap}", "too high"
                     )
                 )
-        try:
-            get_strategy(gov["strategy"], **(gov["strategy_params"] or {}))
-        except (ValueError, TypeError) as exc:
-            out.append(Problem(f"{base}.strategy", gov["strategy"], str(exc), "bad strategy"))
+        out.extend(_check_strategy(base, gov["strategy"], gov["strategy_params"]))
         if len(set(gov["instruments"])) != len(gov["instruments"]):
             out.append(Problem(f"{base}.instruments", gov["instruments"], "no repeats", "repeat"))
         for key in ("tariffs", "reference_tariffs", "sector_tariffs"):
@@ -349,6 +345,16 @@ def cross_check(data: dict[str, Any]) -> list[Problem]:
                     )
                 )
     start = data["scenario"]["start_date"]
+    span = data["scenario"]["rounds"] * data["scenario"]["round_days"]
+    if (dt.date.max - start).days < span:
+        out.append(
+            Problem(
+                "scenario.start_date",
+                str(start),
+                "a date that leaves room for rounds * round_days days before 9999-12-31",
+                "run ends after the last representable date",
+            )
+        )
     for i, event in enumerate(data["calendar"]):
         base = f"calendar[{i}]"
         if event["date"] < start:
@@ -391,6 +397,52 @@ def cross_check(data: dict[str, Any]) -> list[Problem]:
                         "unknown sector",
                     )
                 )
+    return out
+
+
+def _check_strategy(base: str, name: Any, params: Any) -> list[Problem]:
+    """The strategy must exist and each of its parameters must be known and in range."""
+    from negotiation_sim.strategies import STRATEGIES, get_strategy
+
+    if not isinstance(params, dict):
+        return [Problem(f"{base}.strategy_params", params, "a table of name = number", "bad")]
+    cls = STRATEGIES.get(name) or next(
+        (c for k, c in STRATEGIES.items() if isinstance(name, str) and k.lower() == name.lower()),
+        None,
+    )
+    if cls is None:
+        return [Problem(f"{base}.strategy", name, ", ".join(STRATEGIES), "unknown strategy")]
+    out = []
+    if cls.params or not params:
+        for key, value in params.items():
+            spec = cls.params.get(key)
+            if spec is None:
+                allowed = ", ".join(cls.params) or "none"
+                out.append(
+                    Problem(f"{base}.strategy_params.{key}", value, allowed, "unknown parameter")
+                )
+                continue
+            kind = "a whole number" if spec.integer else "a number"
+            ok = (
+                isinstance(value, int | float)
+                and not isinstance(value, bool)
+                and spec.low <= value <= spec.high
+                and (not spec.integer or float(value).is_integer())
+            )
+            if not ok:
+                out.append(
+                    Problem(
+                        f"{base}.strategy_params.{key}",
+                        value,
+                        f"{kind} from {spec.low:g} to {spec.high:g} ({spec.doc})",
+                        "bad strategy parameter",
+                    )
+                )
+    if not out:
+        try:
+            get_strategy(name, **params)
+        except (ValueError, TypeError) as exc:
+            out.append(Problem(f"{base}.strategy_params", params, str(exc), "bad strategy"))
     return out
 
 
