@@ -46,28 +46,36 @@ class FirmPopulation:
         )
         self.country_lobbying = np.zeros(n)
         self._safe_base = np.maximum(self.base, 1e-12)
+        self._out = np.maximum(self.table.flow_out, 0)
+        self._exporter = self.table.flow_out >= 0
 
     def book(self, ev: RoundEval) -> None:
         """Book this round's profits and carry the stockpiles forward (row 0 of ``ev``)."""
         self.delta = ev.firm_delta[0]
         self.profit = self.base + self.delta
-        self.state.stockpile = ev.stockpile[0]
-        self.state.short_weeks = ev.short_weeks[0]
+        state = self.state
+        state.stockpile = ev.stockpile[0]
+        state.short_weeks = ev.short_weeks[0]
         cut = ev.rare_earth_cut[0] > 0
-        bigger = self.table.stockpile_weeks + self.world.params["precautionary_weeks"]
-        self.state.stock_target = np.where(cut, bigger, self.state.stock_target)
+        if cut.any():
+            bigger = self.table.stockpile_weeks + self.world.params["precautionary_weeks"]
+            state.stock_target = np.where(cut, bigger, state.stock_target)
+            state.restocked = False
+        elif not state.restocked:
+            state.restocked = bool(
+                (state.stockpile >= state.stock_target).all() and not state.short_weeks.any()
+            )
 
     def adapt(self, ev: RoundEval, controls: np.ndarray) -> None:
         """Firms facing a tariff gap reroute more (A1); control clocks advance (C1)."""
-        out = np.maximum(self.table.flow_out, 0)
-        facing = (ev.divert_share[0][out] > 0) & (self.table.flow_out >= 0)
-        step = self.world.params["reroute_adaptation"]
-        gap = self.table.reroute_capacity - self.state.reroute
-        self.state.reroute = np.where(facing, self.state.reroute + step * gap, self.state.reroute)
+        gapped = ev.divert_share[0] > 0  # flows whose tariff makes rerouting pay
+        if gapped.any():
+            facing = gapped[self._out] & self._exporter
+            step = self.world.params["reroute_adaptation"]
+            gap = self.table.reroute_capacity - self.state.reroute
+            self.state.reroute = self.state.reroute + facing * (step * gap)
         active = (controls > 0) & self.world.holds
-        self.state.control_weeks = np.where(
-            active, self.state.control_weeks + self.world.round_weeks, 0.0
-        )
+        self.state.control_weeks = (self.state.control_weeks + self.world.round_weeks) * active
 
     def lobby(self) -> None:
         """Each firm's stance in [-1, 1]: its profit change relative to its normal profit.

@@ -331,7 +331,9 @@ def test_roth_erev_update_by_hand() -> None:
 def test_roth_erev_rebuilds_state_from_the_view() -> None:
     history = [Move(E), Move(H), Move(H), Move(C)]
     payoffs = [-20.0, 0.0, 10.0, -30.0]
-    view = GameView(round=5, horizon=10, me="A", partner="B", my_moves=history)
+    view = GameView(
+        round=5, horizon=10, me="A", partner="B", my_moves=history, rng=np.random.default_rng(0)
+    )
     view.my_payoffs = payoffs
     incremental = RothErev()
     for k in range(4):
@@ -340,7 +342,9 @@ def test_roth_erev_rebuilds_state_from_the_view() -> None:
     fresh.decide(view)
     assert np.allclose(fresh.propensities, incremental.propensities)
     # Shown a shorter history (a new game without reset), it starts over.
-    view = GameView(round=2, horizon=10, me="A", partner="B", my_moves=history[:1])
+    view = GameView(
+        round=2, horizon=10, me="A", partner="B", my_moves=history[:1], rng=np.random.default_rng(0)
+    )
     view.my_payoffs = payoffs[:1]
     fresh.decide(view)
     assert fresh._learned == 1

@@ -33,6 +33,7 @@ class FirmState:
     stock_target: np.ndarray
     reroute: np.ndarray  # share of rerouting capacity in use, 0..capacity
     control_weeks: np.ndarray  # (C, 2) weeks each country's controls have been in force
+    restocked: bool = False  # every stockpile at its target and no firm short
 
     @classmethod
     def initial(cls, world: World, reroute_start: float = 0.5) -> FirmState:
@@ -85,34 +86,52 @@ def evaluate(
     weeks = world.round_weeks if weeks is None else weeks
 
     fl = _flows(world, tariff)
-    out_q, in_q = fl["out_q"], fl["in_q"]
 
-    # X1: exporters lose their margin on lost sales, minus what they reroute at margin
-    # less the rerouting cost, and the price cut on what they still sell
-    lost = f.exports_free * out_q[:, 0]
-    rerouted = state.reroute * f.exports_free * out_q[:, 1]
-    d_export = -f.margin * lost + co["keep"] * rerouted - f.exports_free * out_q[:, 2]
-    # X2: import-competing firms gain; importing retailers absorb part of the tariff
-    d_domestic = co["compete"] * in_q[:, 0] - co["absorb"] * in_q[:, 1]
+    # X1: exporters lose their margin on lost sales and the price cut on what they still
+    # sell (fl["export_loss"]), and earn their margin less the rerouting cost on what
+    # they reroute; X2 (import-competing gains, retailers' absorbed tariff) is fl["domestic"]
+    lost = fl["lost"]
+    rerouted = state.reroute * fl["reroutable"]
+    d_export = fl["export_loss"] + co["keep"] * rerouted
 
-    # C1-C3: rare-earth controls, stockpiles and outages; chip and software controls
-    re_cut = _target_cut(world, controls, RE, state, extraterritorial=True)
-    stock, short = drawdown(
-        state.stockpile, state.short_weeks, re_cut, weeks, state.stock_target, prm["restock_rate"]
-    )
-    outage = outage_fraction(f.rare_earth_dependence, re_cut, short, prm["outage_ramp_weeks"])
-    chip_cut = _target_cut(world, controls, CHIPS, state, extraterritorial=False)
-    own_re = prm["rare_earth_cut"][controls[:, :, RE]][:, f.country]
-    own_chip = prm["chip_cut"][controls[:, :, CHIPS]][:, f.country]
-    lost_output = f.revenue * (outage + f.tech_dependence * chip_cut)
-    d_controls = -f.margin * lost_output - co["re_exports"] * own_re - co["tech_exports"] * own_chip
+    # C1-C3: rare-earth controls, stockpiles and outages; chip and software controls.
+    # (With no control in force and stockpiles full, these terms are zero: skipped.)
+    b = tariff.shape[0]
+    zeros = _zeros(world, b)
+    lost_output = d_controls = 0.0
+    re_cut = zeros
+    if controls[:, :, RE].any():
+        re_cut = _target_cut(world, controls, RE, state, extraterritorial=True)
+    if re_cut is not zeros or not state.restocked:
+        stock, short = drawdown(
+            state.stockpile,
+            state.short_weeks,
+            re_cut,
+            weeks,
+            state.stock_target,
+            prm["restock_rate"],
+        )
+    else:
+        stock, short = np.broadcast_to(state.stockpile, (b, f.revenue.size)), zeros
+    if re_cut is not zeros:
+        outage = outage_fraction(f.rare_earth_dependence, re_cut, short, prm["outage_ramp_weeks"])
+        own_re = prm["rare_earth_cut"][controls[:, :, RE]][:, f.country]
+        lost_output = f.revenue * outage
+        d_controls = -co["re_exports"] * own_re
+    if controls[:, :, CHIPS].any():
+        chip_cut = _target_cut(world, controls, CHIPS, state, extraterritorial=False)
+        own_chip = prm["chip_cut"][controls[:, :, CHIPS]][:, f.country]
+        lost_output = lost_output + f.revenue * f.tech_dependence * chip_cut
+        d_controls = d_controls - co["tech_exports"] * own_chip
+    d_controls = d_controls - f.margin * lost_output
 
     # P1: purchase commitments, delivered in part
     delivered = prm["delivery_ratio"] * purchases
-    d_purchase = co["purchase"] * delivered[:, None]
+    if delivered.any():
+        d_controls = d_controls + co["purchase"] * delivered[:, None]
 
-    external = k * (d_export + d_controls + d_purchase)
-    delta = external + k * d_domestic
+    external = k * (d_export + d_controls)
+    delta = external + fl["domestic"]
     # wages lost on output lost to outages and on exports not rerouted (welfare only)
     wages = (-k * prm["labour_share"]) * (lost_output + lost - rerouted)
 
@@ -123,7 +142,7 @@ def evaluate(
     if fl["share"] is not None:
         welfare += (flow_rer * fl["via_tariff"]) @ world.flow_onehot_importer
         welfare[:, world.third] += np.einsum("bf,bfk->bk", flow_rer, fl["share"])
-    if world.buyer >= 0:
+    if world.buyer >= 0 and delivered.any():
         welfare[:, world.buyer] -= k * prm["purchase_premium"] * delivered
     return RoundEval(
         welfare=welfare,
@@ -180,6 +199,10 @@ def _flows(world: World, tariff: np.ndarray) -> dict[str, np.ndarray]:
     else:
         dsum = np.zeros_like(tariff)
     lost_unit = 1.0 - ratio
+    out_q = np.stack((lost_unit, dsum * lost_unit, (1.0 - p_x) * ratio), axis=1)[:, :, co["out"]]
+    in_q = np.stack((p_m - 1.0, ratio * (p_m - 1.0)), axis=1)[:, :, co["in"]]
+    f = world.firms
+    lost = f.exports_free * out_q[:, 0]  # X1: lost export volume per firm
     result = {
         "m": m,
         "revenue": revenue,
@@ -188,15 +211,24 @@ def _flows(world: World, tariff: np.ndarray) -> dict[str, np.ndarray]:
         "tariff_welfare": k * ((revenue - cc) @ world.flow_onehot_importer),
         "via_tariff": via_tariff,
         "share": share,
-        "out_q": np.stack((lost_unit, dsum * lost_unit, (1.0 - p_x) * ratio), axis=1)[
-            :, :, co["out"]
-        ],
-        "in_q": np.stack((p_m - 1.0, ratio * (p_m - 1.0)), axis=1)[:, :, co["in"]],
+        "lost": lost,
+        "reroutable": f.exports_free * out_q[:, 1],  # X1: rerouted volume at full adaptation
+        "export_loss": -f.margin * lost - f.exports_free * out_q[:, 2],  # X1
+        "domestic": k * (co["compete"] * in_q[:, 0] - co["absorb"] * in_q[:, 1]),  # X2
     }
     if len(cache) > 32:
         cache.clear()
     cache[key] = result
     return result
+
+
+def _zeros(world: World, b: int) -> np.ndarray:
+    """A shared read-only (b, N) array of zeros."""
+    cache = world._zeros
+    if b not in cache:
+        cache[b] = np.zeros((b, world.n_firms))
+        cache[b].flags.writeable = False
+    return cache[b]
 
 
 def _coefficients(world: World) -> dict[str, np.ndarray]:
@@ -234,7 +266,7 @@ def _target_cut(world, controls, column, state, extraterritorial):
             reach = np.where((level == 3)[:, None], reach + world.target_third[c], reach)
         hit = s * reach
         cut = hit if cut is None else np.maximum(cut, hit)
-    return np.zeros((controls.shape[0], world.n_firms)) if cut is None else cut
+    return _zeros(world, controls.shape[0]) if cut is None else cut
 
 
 def base_profit(world: World) -> np.ndarray:

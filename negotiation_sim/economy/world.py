@@ -79,7 +79,8 @@ class World:
     buyer: int  # -1 if no purchase lever
 
     def __post_init__(self) -> None:
-        self._flow_cache: dict[bytes, tuple] = {}
+        self._flow_cache: dict[bytes, dict] = {}
+        self._zeros: dict[int, np.ndarray] = {}
         #: countries holding each control instrument: (rare-earth holders, chip holders)
         self.controllers: tuple[list[int], list[int]] = (
             [int(c) for c in np.flatnonzero(self.holds[:, RE])],

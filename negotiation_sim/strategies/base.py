@@ -56,7 +56,7 @@ class GameView:
     deal_in_force: str | None = None
     rounds_to_deadline: int | None = None
     lobbying: float = 0.0
-    rng: np.random.Generator = field(default_factory=lambda: np.random.default_rng(0))
+    rng: np.random.Generator | None = None
     stage_payoffs: Callable[[], tuple[np.ndarray, np.ndarray]] | None = None
 
     @property
