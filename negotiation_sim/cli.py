@@ -137,6 +137,25 @@ def build_parser() -> argparse.ArgumentParser:
     _add_set(describe)
     describe.set_defaults(func=cmd_describe)
 
+    ens = sub.add_parser(
+        "ensemble",
+        help="run many seeds of one setting and print outcome probabilities",
+        description="Run N seeded runs of one setting in parallel (run i uses a seed "
+        "derived from --seed and i, so results do not depend on --workers) and print "
+        "outcome probabilities with 95%% Wilson intervals and runs per second.",
+    )
+    ens.add_argument("scenario", metavar="SCENARIO", help="scenario file, or a name in scenarios/")
+    ens.add_argument("--runs", type=_positive_int, default=100, help="number of runs (default 100)")
+    ens.add_argument("--seed", type=_seed, default=0, help="base seed (default: 0)")
+    ens.add_argument(
+        "--workers", type=_positive_int, default=None, help="processes (default: cores)"
+    )
+    ens.add_argument("--rounds", type=_positive_int, default=None, help="rounds per run")
+    _add_set(ens)
+    ens.add_argument("--out", metavar="DIR", type=Path, help="write summaries.csv into DIR")
+    ens.add_argument("--json", action="store_true", help="print the result as JSON")
+    ens.set_defaults(func=cmd_ensemble)
+
     schema = sub.add_parser(
         "schema",
         help="print the scenario JSON Schema",
@@ -246,6 +265,41 @@ def cmd_run(args: argparse.Namespace) -> int:
             print()
             for path in written:
                 print(f"Wrote {path}")
+    return EXIT_OK
+
+
+def cmd_ensemble(args: argparse.Namespace) -> int:
+    from negotiation_sim.ensemble import run_ensemble
+
+    scenario = _load(args.scenario, args.overrides)
+    result = run_ensemble(
+        scenario, args.runs, args.seed, rounds=args.rounds, workers=args.workers, series=False
+    )
+    table = result.outcome_table()
+    rate = len(result.summaries) / result.elapsed if result.elapsed > 0 else float("inf")
+    if args.out is not None:
+        args.out.mkdir(parents=True, exist_ok=True)
+        result.summaries.to_csv(args.out / "summaries.csv", index=False)
+    if args.json:
+        report = {
+            "scenario": scenario.stem,
+            "runs": len(result.summaries),
+            "seed": args.seed,
+            "elapsed_s": round(result.elapsed, 3),
+            "runs_per_s": round(rate, 2),
+            "outcomes": table.to_dict(orient="records"),
+        }
+        print(json.dumps(report, indent=2))
+        return EXIT_OK
+    runs = len(result.summaries)
+    print(f"Scenario: {scenario.name} ({scenario.stem}); {runs} runs, seed {args.seed}")
+    print(f"{'outcome':<12}{'runs':>6}{'probability':>13}   95% interval")
+    for row in table.itertuples():
+        print(
+            f"{row.outcome:<12}{row.runs:>6}{row.probability:>12.1%}   "
+            f"{row.ci_low:.1%} - {row.ci_high:.1%}"
+        )
+    print(f"{result.elapsed:.2f} s, {rate:.1f} runs/s")
     return EXIT_OK
 
 

@@ -1,7 +1,7 @@
 """Ensembles: many seeded runs of one setting, in parallel, with progress and cancel.
 
-Used by the browser app's ensemble and compare views and by the CLI's ``ensemble``
-command. Run ``i`` of an ensemble with base seed ``s`` uses the seed
+Used by the CLI's ``ensemble`` command and the browser app's ensemble and compare
+views. Run ``i`` of an ensemble with base seed ``s`` uses the seed
 ``derive_seed(s, i)``, so results do not depend on the number of workers.
 """
 

@@ -80,6 +80,9 @@ class NegotiationModel(mesa.Model):
         ):
             raise ValueError(f"rounds must be a whole number >= 1, got {rounds!r}")
         self.horizon = int(rounds or data["scenario"]["rounds"])
+        last_day = (self.horizon - 1) * data["scenario"]["round_days"]
+        if (dt.date.max - data["scenario"]["start_date"]).days < last_day:
+            raise ValueError(f"rounds = {self.horizon} would run past 9999-12-31")
         self.start_date: dt.date = data["scenario"]["start_date"]
         self.round_days: int = data["scenario"]["round_days"]
         self.record_stage_game = record_stage_game and record
@@ -528,7 +531,7 @@ class NegotiationModel(mesa.Model):
             self.fire(event)
 
     def fire(self, event: dict[str, Any]) -> None:
-        """Apply one calendar event (docs/model.md, Scheduling)."""
+        """Apply one calendar event (docs/model.md, sections 3.2 and 7.15)."""
         kind = event["type"]
         new_deal = self.deal is not None and self.deal.in_run
         skip = event["unless_deal"] and new_deal

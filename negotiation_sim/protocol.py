@@ -32,8 +32,9 @@ class Policy:
 @dataclass
 class Deal:
     """A deal in force. A truce has an expiry round. When a deal expires or breaks,
-    instruments return to at least their ``snapback`` levels and, for a truce that
-    suspended part of the tariffs (the initial truce), rise by ``snapback_pp`` points.
+    instruments return to at least their ``snapback`` levels and then rise by
+    ``snapback_pp`` points: the tariffs a truce suspended (the initial truce), which a deal
+    that replaces it inherits.
     ``in_run`` is False for a truce already in force at round 1."""
 
     package: Package

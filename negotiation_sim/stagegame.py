@@ -4,7 +4,7 @@ Nash equilibria (pure and mixed), by support enumeration (Nisan et al. 2007, ch.
 Written here rather than taken from nashpy because the game is solved every round:
 pure equilibria are checked directly and 2x2 supports in closed form, so a 3x3 game
 takes a few hundred microseconds where nashpy's support enumeration takes several
-milliseconds; the tests check both agree.
+milliseconds; the tests check it against nashpy's vertex enumeration.
 """
 
 from __future__ import annotations
@@ -92,7 +92,7 @@ def pure_equilibria(a: np.ndarray, b: np.ndarray, tol: float = 1e-9) -> list[tup
 
 def describe(a: np.ndarray, b: np.ndarray) -> tuple[str, str]:
     """Short text forms: pure equilibria as ``"E/E;H/C"`` and mixed ones as
-    ``"E.50 H.50 C.00 / E.20 H.80 C.00"`` (first player / second player)."""
+    ``"E0.50 H0.50 C0.00 / E0.20 H0.80 C0.00"`` (first player / second player)."""
     pure = ";".join(f"{LABELS[i]}/{LABELS[j]}" for i, j in pure_equilibria(a, b))
     mixed = []
     for p, q in equilibria(a, b):

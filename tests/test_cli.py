@@ -181,6 +181,11 @@ COMMANDS: dict[str, list[str]] = {
     "list_json": ["list", "--json"],
     "describe": ["describe", DEFAULT],
     "schema": ["schema"],
+    "ensemble": [
+        *("ensemble", DEFAULT, "--runs", "6", "--rounds", "6", "--workers", "1", "--json"),
+        *("--set", "governments.us.strategy=Random", "--out", "ens"),
+    ],
+    "ensemble_text": ["ensemble", DEFAULT, "--runs", "4", "--rounds", "4", "--workers", "1"],
 }
 
 
@@ -433,3 +438,20 @@ def test_schema_is_json_schema(results: Results) -> None:
     schema = result.json()
     assert "properties" in schema
     assert {"scenario", "economy", "governments"} <= schema["properties"].keys()
+
+
+def test_ensemble_reports_probabilities_that_add_up(results: Results, work: Path) -> None:
+    result = results["ensemble"]
+    assert result.returncode == 0, result
+    report = result.json()
+    assert report["runs"] == 6
+    probabilities = {row["outcome"]: row["probability"] for row in report["outcomes"]}
+    assert set(probabilities) == set(OUTCOMES)
+    assert sum(probabilities.values()) == pytest.approx(1.0)
+    for row in report["outcomes"]:
+        assert row["ci_low"] <= row["probability"] <= row["ci_high"]
+    rows = (work / "ens" / "summaries.csv").read_text(encoding="utf-8").strip().splitlines()
+    assert len(rows) == 7  # header + 6 runs
+    text = results["ensemble_text"]
+    assert text.returncode == 0, text
+    assert "95% interval" in text.stdout and "runs/s" in text.stdout

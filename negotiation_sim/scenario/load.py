@@ -345,7 +345,7 @@ def cross_check(data: dict[str, Any]) -> list[Problem]:
                     )
                 )
     start = data["scenario"]["start_date"]
-    span = data["scenario"]["rounds"] * data["scenario"]["round_days"]
+    span = (data["scenario"]["rounds"] - 1) * data["scenario"]["round_days"]
     if (dt.date.max - start).days < span:
         out.append(
             Problem(
@@ -406,8 +406,9 @@ def _check_strategy(base: str, name: Any, params: Any) -> list[Problem]:
 
     if not isinstance(params, dict):
         return [Problem(f"{base}.strategy_params", params, "a table of name = number", "bad")]
+    key = name.strip().lower() if isinstance(name, str) else None
     cls = STRATEGIES.get(name) or next(
-        (c for k, c in STRATEGIES.items() if isinstance(name, str) and k.lower() == name.lower()),
+        (c for k, c in STRATEGIES.items() if k.lower() == key),
         None,
     )
     if cls is None:

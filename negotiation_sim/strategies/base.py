@@ -134,7 +134,8 @@ def choose_instrument(action: Action, view: GameView) -> str | None:
     """The instrument an action applies to when a strategy does not say.
 
     Escalate uses the first of my instruments (in scenario order) that is below its
-    maximum; concede uses the instrument furthest above its floor; hold uses none.
+    maximum, or the first instrument when all are at their maximum; concede uses the
+    instrument furthest above its floor; hold uses none.
     """
     if action is Action.HOLD:
         return None
