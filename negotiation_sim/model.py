@@ -262,10 +262,14 @@ class NegotiationModel(mesa.Model):
                 apply_move(self.policy, self.world, self.dirs, gov.index, gov.spec, move)
             else:
                 self._third_country_move(gov, move)
+        # a concession proposes a package, except under a comprehensive deal: then there
+        # is nothing left to negotiate (an explicit offer is still considered)
+        settled = self.deal is not None and self.deal.kind == "comprehensive"
         self.offers = {
             gov.gid: moves[gov.gid].offer or self._offer(gov)
             for gov in self.parties
             if moves[gov.gid].action is Action.CONCEDE
+            and (moves[gov.gid].offer is not None or not settled)
         }
         for gov in self.parties:
             gov.reservation = float("nan")  # valued only in rounds with offers
