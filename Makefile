@@ -3,8 +3,12 @@ PYTHON_VERSION := $(shell cat .python-version)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+ASSETS := $(VENV)/.assets-filled
+HOST ?= 127.0.0.1
+PORT ?= 8765
+export SOLARA_TELEMETRY_MIXPANEL_ENABLE := false
 
-.PHONY: setup run test lint bench clean
+.PHONY: setup assets browser run cli test lint bench clean
 
 # Find a Python >= 3.12: the pyenv build named in .python-version, else python3.12/python3.
 BASE_PY := $(shell for p in $$HOME/.pyenv/versions/$(PYTHON_VERSION)/bin/python3 python3.13 python3.12 python3; do \
@@ -19,18 +23,40 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-run: setup
+# Solara loads its JavaScript from a CDN; fill its proxy cache from the npm registry so
+# the app works offline (docs/app.md, "Offline use").
+$(ASSETS): $(STAMP)
+	$(PY) -m negotiation_sim.app_assets
+	touch $(ASSETS)
+
+assets: $(ASSETS)
+
+# The browser tests drive Debian's Chromium (Playwright cannot download a browser here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || test -x /usr/bin/chromium || { \
+		echo "installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+run: setup assets
+	@echo "negotiation-sim: serving the app at http://$(HOST):$(PORT)/"
+	$(VENV)/bin/solara run app.py --host $(HOST) --port $(PORT) --no-open --production
+
+cli: setup
 	$(VENV)/bin/negotiation-sim run us_china_2025
 
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-test: setup lint
-	$(PY) -m pytest -q -n 2
+# unit, model, CLI and sweep tests in parallel; then the browser tests, one server each
+test: setup lint assets browser
+	$(PY) -m pytest -q -n 2 --ignore=tests/browser --ignore=tests/teaching_browser
+	$(PY) -m pytest -q tests/browser $(wildcard tests/teaching_browser)
 
 bench: setup
 	$(PY) benchmarks/run_all.py
+	$(PY) benchmarks/bench_app.py
+	$(PY) benchmarks/bench_sweep.py
 
 clean:
 	rm -rf $(VENV)

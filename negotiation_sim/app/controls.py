@@ -1,0 +1,330 @@
+"""The settings panel (scenario, upload, strategies, economy, noise, horizon, seed) and
+the run controls (step, play/pause, speed, reset)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+import solara
+import traitlets
+from ipyvuetify.extra import FileInput
+from ipyvuetify.extra import file_input as _file_input
+
+from negotiation_sim.app import settings as st
+from negotiation_sim.app.live_run import LiveRun, fmt_date
+from negotiation_sim.app.session import SPEEDS, Session
+from negotiation_sim.app.style import PARTY_COLOURS, esc, swatch
+from negotiation_sim.app.widgets import ErrorBox, Help
+from negotiation_sim.strategies import STRATEGIES
+
+
+# ---------------------------------------------------------------------- upload
+def _template() -> str:
+    # ipyvuetify 1.12's template says "modules.export", which logs a warning in the browser
+    # console; and it has no label. Same template otherwise.
+    text = _file_input.load_template("file_input.vue").replace("modules.export", "module.exports")
+    return text.replace("<v-file-input", '<v-file-input label="Scenario file (.toml)"', 1)
+
+
+class ScenarioFileInput(FileInput):
+    """ipyvuetify's file input (a real ``<input type=file>``) with a label."""
+
+    template = traitlets.Unicode(_template()).tag(sync=True)
+
+
+@solara.component
+def UploadScenario(on_upload: Callable[[str, bytes], None]):
+    """A file chooser for a scenario TOML file. The browser sends the file in chunks
+    when asked, so it is read in a thread, then handed to ``on_upload``."""
+    file_info, set_file_info = solara.use_state(None)
+    wired, set_wired = solara.use_state(None)
+    element = ScenarioFileInput.element(
+        accept=".toml,text/plain,application/toml",
+        multiple=False,
+        show_progress=False,
+        on_file_info=set_file_info,
+    )
+
+    def wire():  # in the render context: find the widget and its files
+        if not file_info:
+            return
+        widget = solara.get_widget(element)
+        widget.version += 1
+        widget.reset_stats()
+        set_wired((widget, widget.get_files()))
+
+    solara.use_effect(wire, [file_info])
+
+    def read(cancel=None):
+        if not wired:
+            return
+        widget, files = wired
+        if not files:
+            return
+        data = files[0]["file_obj"].read()
+        on_upload(files[0]["name"], data)
+        widget.clear()  # the same file can be chosen again
+
+    solara.use_thread(read, [wired])
+    return element
+
+
+# ---------------------------------------------------------------------- settings panel
+@solara.component
+def SettingsPanel(session: Session):
+    base = session.base.value
+    draft = session.draft.value
+    applied = session.applied.value
+    if base is None:
+        solara.Text("Loading…")
+        return
+    with solara.Column(gap="2px", classes=["ns-settings"]):
+        solara.HTML(tag="h3", unsafe_innerHTML="Scenario", style="margin:0;font-size:16px")
+        solara.Select(
+            label="Scenario",
+            values=session.choices.value,
+            value=session.choice.value,
+            on_value=session.select,
+        )
+        Help("A shipped scenario from scenarios/, or one you uploaded below.")
+        UploadScenario(session.upload)
+        Help("Checked like `negotiation-sim validate`; problems are listed below.")
+        ErrorBox("This scenario file is not valid:", session.upload_errors.value, "upload")
+        if session.upload_note.value:
+            solara.Success(session.upload_note.value, dense=True)
+        solara.HTML(
+            tag="div",
+            unsafe_innerHTML=f"<b>{esc(base.name)}</b>",
+            style="font-size:13.5px;margin-top:6px",
+        )
+        with solara.Details("About this scenario"):
+            solara.HTML(
+                tag="div",
+                unsafe_innerHTML=esc(base.data["scenario"]["description"]),
+                style="font-size:13px",
+            )
+        solara.HTML(
+            tag="h3", unsafe_innerHTML="Governments", style="margin:10px 0 0 0;font-size:16px"
+        )
+        for k, gid in enumerate(base.parties):
+            StrategyEditor(session, k, gid)
+        solara.HTML(
+            tag="h3", unsafe_innerHTML="Economy and noise", style="margin:10px 0 0 0;font-size:16px"
+        )
+        EconomyEditor(session)
+        solara.HTML(tag="h3", unsafe_innerHTML="Run", style="margin:10px 0 0 0;font-size:16px")
+        solara.InputInt(
+            "Horizon (rounds)",
+            value=draft.rounds,
+            on_value=lambda v: session.draft.set(replace(session.draft.value, rounds=v)),
+            classes=["ns-rounds"],
+        )
+        days = base.data["scenario"]["round_days"]
+        Help(f"How many rounds to play (1 to {st.MAX_ROUNDS}); one round is {days} days.")
+        solara.InputInt(
+            "Seed",
+            value=draft.seed,
+            on_value=lambda v: session.draft.set(replace(session.draft.value, seed=v)),
+            classes=["ns-seed"],
+        )
+        Help("A whole number; the same seed and settings give the same run.")
+        ErrorBox("These settings cannot be applied:", session.settings_errors.value, "settings")
+        if draft != applied:
+            solara.Warning(
+                "Settings changed: press “Apply settings & reset” to start a run with them.",
+                dense=True,
+                classes=["ns-pending"],
+            )
+        solara.Button(
+            "Apply settings & reset",
+            icon_name="mdi-restart",
+            color="primary",
+            on_click=session.reset,
+            classes=["ns-apply"],
+        )
+        overrides = session.scenario.value.overrides if session.scenario.value else ()
+        if overrides:
+            solara.HTML(
+                tag="div",
+                unsafe_innerHTML="In force: " + esc(", ".join(overrides)),
+                classes=["ns-help"],
+                style="margin-top:6px",
+            )
+
+
+@solara.component
+def StrategyEditor(session: Session, k: int, gid: str):
+    base = session.base.value
+    draft = session.draft.value
+    gov = base.data["governments"][gid]
+    name = draft.strategy.get(gid, "")
+    values = list(st.APP_STRATEGIES)
+    if name and name not in values:
+        values.append(name)
+    title = f"{swatch(PARTY_COLOURS[k])}{esc(gov['name'])} ({esc(gid)})"
+    with solara.Column(gap="0px", classes=[f"ns-strategy-{gid}"]):
+        solara.HTML(tag="div", unsafe_innerHTML=title, style="font-weight:600;margin-top:4px")
+        solara.Select(
+            label=f"Strategy of {gov['name']}",
+            values=values,
+            value=name,
+            on_value=lambda v: session.draft.set(session.draft.value.with_strategy(gid, v)),
+        )
+        solara.HTML(
+            tag="div",
+            unsafe_innerHTML=esc(st.strategy_summary(name)),
+            classes=["ns-help"],
+            attributes={"title": st.strategy_source(name)},
+        )
+        cls = STRATEGIES.get(name)
+        params = draft.params.get(gid, {})
+        if cls is not None:
+            for key, spec in cls.params.items():
+                value = params.get(key, spec.default)
+
+                def set_value(v, key=key):
+                    if v is not None:
+                        session.draft.set(session.draft.value.with_param(gid, key, v))
+
+                label = f"{key} ({gov['name']})"
+                if spec.integer:
+                    solara.InputInt(label, value=int(value), on_value=set_value)
+                else:
+                    solara.InputFloat(label, value=float(value), on_value=set_value)
+                Help(
+                    f"{spec.doc} (allowed {spec.low:g} to {spec.high:g}, default {spec.default:g})"
+                )
+
+
+@solara.component
+def EconomyEditor(session: Session):
+    base = session.base.value
+    draft = session.draft.value
+
+    def update(**kw):
+        session.draft.set(replace(session.draft.value, **kw))
+
+    solara.InputFloat(
+        "Import-demand elasticity",
+        value=draft.elasticity,
+        on_value=lambda v: v is not None and update(elasticity=v),
+        classes=["ns-elasticity"],
+    )
+    default = base.data["economy"]["elasticity"]
+    Help(
+        f"economy.elasticity: how strongly imports fall as tariffs raise prices "
+        f"(0 to 20; this scenario {default:g})."
+    )
+    groups = st.rare_earth_groups(base)
+    solara.SliderFloat(
+        "Rare-earth stockpiles (× scenario)",
+        value=draft.stockpile_scale,
+        min=0.0,
+        max=4.0,
+        step=0.25,
+        on_value=lambda v: update(stockpile_scale=v),
+        disabled=not groups,
+    )
+    if groups:
+        first = base.data["firms"][groups[0]]["stockpile_weeks"]
+        m = draft.stockpile_scale
+        Help(
+            f"Now ×{m:g}. Scales the weeks of rare-earth stock held by the {len(groups)} firm "
+            f"groups that need rare earths (e.g. {groups[0]}: {first[0] * m:g}–{first[1] * m:g} "
+            "weeks); bigger stocks let them ride out export controls longer."
+        )
+    else:
+        Help("This scenario has no firms that depend on rare earths.")
+    solara.SliderFloat(
+        "Perception noise",
+        value=draft.perception_noise,
+        min=0.0,
+        max=0.5,
+        step=0.01,
+        on_value=lambda v: update(perception_noise=v),
+    )
+    Help(
+        "Chance per round that a government misreads its partner's last move "
+        f"(now {draft.perception_noise:.2f})."
+    )
+    solara.SliderFloat(
+        "Implementation noise",
+        value=draft.implementation_noise,
+        min=0.0,
+        max=0.5,
+        step=0.01,
+        on_value=lambda v: update(implementation_noise=v),
+    )
+    Help(
+        "Chance per round that a government's move is replaced by a random one "
+        f"(now {draft.implementation_noise:.2f})."
+    )
+
+
+# ---------------------------------------------------------------------- run controls
+SPEED_LABELS = {1.0: "1/s", 2.0: "2/s", 5.0: "5/s", 10.0: "10/s", 0.0: "max"}
+
+
+@solara.component
+def RunControls(session: Session, run: LiveRun, n: int, playing: bool):
+    info = run.info
+    finished = run.finished
+    with solara.Row(gap="10px", style={"align-items": "center", "flex-wrap": "wrap"}):
+        solara.Button(
+            "Step",
+            icon_name="mdi-step-forward",
+            on_click=session.step,
+            disabled=playing or finished,
+            color="primary",
+            outlined=True,
+            classes=["ns-step"],
+        )
+        if playing:
+            solara.Button(
+                "Pause",
+                icon_name="mdi-pause",
+                on_click=session.pause,
+                color="primary",
+                classes=["ns-play"],
+            )
+        else:
+            solara.Button(
+                "Play",
+                icon_name="mdi-play",
+                on_click=session.play,
+                disabled=finished,
+                color="primary",
+                classes=["ns-play"],
+            )
+        solara.Button(
+            "Reset",
+            icon_name="mdi-restart",
+            on_click=session.reset,
+            outlined=True,
+            classes=["ns-reset"],
+        )
+        solara.Select(
+            label="Speed (rounds per second)",
+            values=list(SPEED_LABELS.values()),
+            value=SPEED_LABELS[session.speed.value],
+            on_value=lambda label: session.speed.set(
+                next(s for s in SPEEDS if SPEED_LABELS[s] == label)
+            ),
+            style={"max-width": "190px"},
+            dense=True,
+        )
+        date = fmt_date(info.date_of(max(n, 1)))
+        solara.HTML(
+            tag="div",
+            unsafe_innerHTML=(
+                f'<span class="ns-round" data-round="{n}" data-playing="{str(playing).lower()}">'
+                f"Round <b>{n}</b> of {info.horizon}</span> · {esc(date)}"
+                f" · seed {run.seed}"
+            ),
+            style="font-size:15px",
+        )
+    Help(
+        "Step plays one round; Play keeps stepping at the chosen speed until the horizon; "
+        "Reset starts again with the settings on the left (and their seed)."
+    )

@@ -1,0 +1,140 @@
+"""Small building blocks of the app's views: chart canvases and images, help captions,
+error boxes and download buttons."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+from typing import Any
+
+import ipyvuetify
+import reacton
+import solara
+
+from negotiation_sim.app.figure import LayeredChart
+from negotiation_sim.app.style import esc
+
+
+@solara.component_vue("chart_canvas.vue")
+def _ChartCanvasVue(
+    frame: dict,
+    alt: str,
+    name: str,
+    event_request_full: Callable[[Any], None] | None = None,
+): ...
+
+
+@solara.component
+def ChartCanvas(chart: LayeredChart, run: Any, n: int, name: str):
+    """A live chart: the first render of this canvas sends the whole image, later renders
+    send the rectangle that changed (see ``figure.py``)."""
+    request, set_request = solara.use_state(0)
+    served = solara.use_ref(-1)
+
+    def compute() -> dict:
+        if served.current != request:
+            served.current = request
+            return chart.full_frame(run, n).to_json()
+        return chart.frame(run, n).to_json()
+
+    frame = solara.use_memo(compute, [chart, run.generation, n, request])
+    _ChartCanvasVue(
+        frame=frame,
+        alt=chart.alt,
+        name=name,
+        event_request_full=lambda _seq: set_request(lambda r: r + 1),
+    )
+
+
+def data_uri(png: bytes, mime: str = "image/png") -> str:
+    return f"data:{mime};base64," + base64.b64encode(png).decode()
+
+
+@solara.component
+def StaticImage(png: bytes, alt: str, name: str, max_width: int | None = None):
+    """A chart drawn once (ensemble, compare) as an ``<img>`` with alt text."""
+    natural = int.from_bytes(png[16:20], "big") if png[:4] == b"\x89PNG" else 0
+    limit = min(w for w in (max_width, natural) if w) if (max_width or natural) else None
+    style = "width: 100%; height: auto; display: block;"
+    if limit:
+        style += f" max-width: {limit}px;"
+    solara.v.Html(
+        tag="img",
+        attributes={"src": data_uri(png), "alt": alt, "data-chart": name, "style": style},
+    )
+
+
+@solara.component
+def Help(text: str):
+    """A short explanation under a control or a chart."""
+    solara.HTML(tag="div", unsafe_innerHTML=esc(text), classes=["ns-help"])
+
+
+@solara.component
+def Caption(html: str):
+    solara.HTML(tag="div", unsafe_innerHTML=html, classes=["ns-caption"])
+
+
+@solara.component
+def ErrorBox(title: str, messages: list[str], name: str):
+    """Problems, one per line, in a red box that stays until the next attempt."""
+    if not messages:
+        return
+    body = "\n".join(messages)
+    with solara.v.Alert(type="error", outlined=True, dense=True, class_=f"ns-error-{name}"):
+        solara.HTML(tag="div", unsafe_innerHTML=f"<b>{esc(title)}</b>")
+        solara.HTML(tag="pre", unsafe_innerHTML=esc(body), classes=["ns-errors"])
+
+
+@solara.component
+def Downloads(items: list[tuple[str, str, Callable[[], bytes | str], str]], name: str):
+    """Download buttons: (label, filename, data callable, mime type); the data is made
+    only when the button is pressed."""
+    with solara.Row(gap="6px", style={"flex-wrap": "wrap"}, classes=[f"ns-downloads-{name}"]):
+        for label, filename, data, mime in items:
+            solara.FileDownload(
+                data,
+                filename=filename,
+                mime_type=mime,
+                children=[
+                    solara.Button(
+                        label,
+                        icon_name="mdi-download",
+                        small=True,
+                        outlined=True,
+                        color="primary",
+                    )
+                ],
+            )
+
+
+@solara.component
+def Island(make: Callable[[], Any], name: str, registry: dict | None = None):
+    """Render ``make()`` in a render context of its own, shown inside this component.
+
+    Reacton reconciles the whole tree of a render context on every render, so a change in
+    one corner costs as much as the page has widgets. The live view changes every round;
+    rendering it in its own context means a step re-renders the live view only, not the
+    settings panel and the other tabs. ``registry`` (per session) keeps the island's
+    render context for the benchmark and the tests.
+    """
+    host = solara.use_memo(
+        lambda: ipyvuetify.Html(tag="div", class_=f"ns-island ns-island-{name}", children=[]),
+        [],
+    )
+
+    def mount():
+        _, context = reacton.render(make(), host, handle_error=True)
+        if registry is not None:
+            registry[name] = context
+
+        def unmount():
+            if registry is not None and registry.get(name) is context:
+                del registry[name]
+            context.close()
+            host.close()
+
+        return unmount
+
+    solara.use_effect(mount, [])
+    solara.Div(children=[host])
