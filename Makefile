@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8765
 export SOLARA_TELEMETRY_MIXPANEL_ENABLE := false
 
-.PHONY: setup assets browser run cli test lint bench clean
+.PHONY: setup assets browser run teach cli test lint bench clean
 
 # Find a Python >= 3.12: the pyenv build named in .python-version, else python3.12/python3.
 BASE_PY := $(shell for p in $$HOME/.pyenv/versions/$(PYTHON_VERSION)/bin/python3 python3.13 python3.12 python3; do \
@@ -40,6 +40,12 @@ browser:
 run: setup assets
 	@echo "negotiation-sim: serving the app at http://$(HOST):$(PORT)/"
 	$(VENV)/bin/solara run app.py --host $(HOST) --port $(PORT) --no-open --production
+
+# Teaching mode (docs/teaching/): set NEGOTIATION_SIM_INSTRUCTOR_TOKEN for the instructor view
+teach: setup assets
+	@echo "negotiation-sim classroom: http://$(HOST):$(PORT)/ (instructor: /instructor)"
+	$(VENV)/bin/solara run negotiation_sim.teaching.standalone --host $(HOST) --port $(PORT) \
+		--no-open --production
 
 cli: setup
 	$(VENV)/bin/negotiation-sim run us_china_2025

@@ -471,10 +471,14 @@ class NegotiationModel(mesa.Model):
         return cost * max(0.0, own - other)
 
     # ------------------------------------------------------------------ stage game
-    def stage_matrices(self) -> tuple[np.ndarray, np.ndarray]:
+    def stage_matrices(self, fresh: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """One-round payoffs (A for the first party, B for the second), rows = first
-        party's action, columns = second's, from the current policies and stockpiles."""
-        if self._stage_cache is not None and self._stage_cache[0] == self.round:
+        party's action, columns = second's, from the current policies and stockpiles.
+
+        Cached per round: within a round this is the game the governments faced before
+        they moved. ``fresh=True`` values the game from the policies in force now (e.g.
+        between rounds, for the next decision)."""
+        if not fresh and self._stage_cache is not None and self._stage_cache[0] == self.round:
             return self._stage_cache[1], self._stage_cache[2]
         a, b = self.parties
         va, vb = self.levels(a), self.levels(b)

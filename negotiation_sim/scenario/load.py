@@ -285,7 +285,7 @@ def cross_check(data: dict[str, Any]) -> list[Problem]:
                         f"{base}.{key}", value, f"at most economy.max_tariff = {cap}", "too high"
                     )
                 )
-        out.extend(_check_strategy(base, gov["strategy"], gov["strategy_params"]))
+        out.extend(check_strategy(base, gov["strategy"], gov["strategy_params"]))
         if len(set(gov["instruments"])) != len(gov["instruments"]):
             out.append(Problem(f"{base}.instruments", gov["instruments"], "no repeats", "repeat"))
         for key in ("tariffs", "reference_tariffs", "sector_tariffs"):
@@ -400,7 +400,7 @@ def cross_check(data: dict[str, Any]) -> list[Problem]:
     return out
 
 
-def _check_strategy(base: str, name: Any, params: Any) -> list[Problem]:
+def check_strategy(base: str, name: Any, params: Any) -> list[Problem]:
     """The strategy must exist and each of its parameters must be known and in range."""
     from negotiation_sim.strategies import STRATEGIES, get_strategy
 

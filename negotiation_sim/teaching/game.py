@@ -1,0 +1,839 @@
+"""One classroom game: a ``NegotiationModel`` whose student seats are played by people.
+
+A student seat holds a ``Human`` strategy without a fallback, so the model refuses to
+start a round until that seat has moved. Moves are collected per seat (``submit``); when
+every student seat has a move, the round resolves (``model.step()``). When a seat is
+taken over (the student left or stalled), its strategy becomes ``Human(fallback=<computer
+strategy>)`` and the computer plays it from then on.
+
+Everything a student may see is built by ``seat_view``: it never contains the other
+seat's pending move. Bad input raises ``TeachingError`` with a message meant for the
+student, and changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from negotiation_sim.calendar import event_round
+from negotiation_sim.economy.world import CONTROL_COLUMNS
+from negotiation_sim.model import NegotiationModel, Overrides
+from negotiation_sim.moves import CONTROL_LEVELS, Action, Move, Package
+from negotiation_sim.protocol import build_offer
+from negotiation_sim.scenario import Scenario, ScenarioError, load_scenario, parse_overrides
+from negotiation_sim.strategies import STRATEGIES, Human, get_strategy
+from negotiation_sim.strategies.base import GameView, Strategy, choose_instrument
+
+#: lobbying stance (profit change relative to free-trade profit) below which a sector
+#: is reported as quiet
+QUIET_STANCE = 0.02
+
+INSTRUMENT_LABELS = {
+    "tariff": "tariffs",
+    "rare_earth": "rare-earth exports",
+    "chips": "chip exports",
+}
+
+
+class TeachingError(ValueError):
+    """Bad input from a student or teacher. ``str(err)`` is the message to show; ``code``
+    names the kind of problem (``unknown_room``, ``double_move``, ``game_over``,
+    ``wrong_seat``, ``bad_move``, ``bad_offer``, ``room_full``, ``not_started``...)."""
+
+    def __init__(self, message: str, code: str = "invalid") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def library_strategies() -> list[str]:
+    """Names of the computer strategies a teacher may pick (every strategy but Human)."""
+    return [name for name, cls in STRATEGIES.items() if not cls.classifier.get("human")]
+
+
+def strategy_label(name: str, params: Mapping[str, Any] | None = None) -> str:
+    """``TitForTat`` or ``DeadlineBrinkmanship(window=1)``."""
+    if not params:
+        return name
+    return f"{name}({', '.join(f'{k}={v:g}' for k, v in params.items())})"
+
+
+# ---------------------------------------------------------------------- moves as data
+def package_to_dict(package: Package | None) -> dict[str, Any] | None:
+    if package is None:
+        return None
+    return {
+        "proposer": package.proposer,
+        "tariffs": {g: float(v) for g, v in package.tariffs.items()},
+        "controls": {g: {k: int(v) for k, v in c.items()} for g, c in package.controls.items()},
+        "purchases": float(package.purchases),
+        "kind": package.kind,
+        "aspiration": float(package.aspiration),
+    }
+
+
+def package_from_dict(data: Mapping[str, Any] | None) -> Package | None:
+    if not data:
+        return None
+    return Package(
+        proposer=data["proposer"],
+        tariffs=dict(data["tariffs"]),
+        controls={g: dict(c) for g, c in data["controls"].items()},
+        purchases=float(data.get("purchases", 0.0)),
+        kind=data.get("kind", "truce"),
+        aspiration=float(data.get("aspiration", 1.0)),
+    )
+
+
+def move_to_dict(move: Move) -> dict[str, Any]:
+    return {
+        "action": move.action.label,
+        "instrument": move.instrument,
+        "offer": package_to_dict(move.offer),
+    }
+
+
+def move_from_dict(data: Mapping[str, Any]) -> Move:
+    return Move(
+        Action.parse(data["action"]), data.get("instrument"), package_from_dict(data.get("offer"))
+    )
+
+
+class ReplayStrategy(Strategy):
+    """Plays recorded moves (round k plays ``moves[k - 1]``); after them, ``then`` decides
+    (a strategy that took over a seat), or hold. Used to replay a student's moves."""
+
+    name = "Replay"
+
+    def __init__(self, moves: Iterable[Move], then: Strategy | None = None) -> None:
+        self.moves = list(moves)
+        self.then = then
+        super().__init__()
+
+    def decide(self, view: GameView) -> Move:
+        k = view.round - 1
+        if k < len(self.moves):
+            return self.moves[k]
+        if self.then is not None:
+            return self.then.decide(view)
+        return Move(Action.HOLD)
+
+    def aspiration(self, t: float) -> float:
+        return self.then.aspiration(t) if self.then is not None else super().aspiration(t)
+
+
+# ---------------------------------------------------------------------- what a seat sees
+@dataclass(frozen=True)
+class FirmReport:
+    """What one firm group of the student's country is saying."""
+
+    group: str
+    label: str
+    firms: int
+    stance: float  # political-weighted mean stance, > 0 pushes for escalation
+    profit_change: float  # group profit change vs free trade, fraction
+    verdict: str  # "escalate", "concede" or "quiet"
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class UpcomingEvent:
+    round: int
+    date: dt.date
+    label: str
+    kind: str
+    deadline: bool
+
+
+@dataclass(frozen=True)
+class RoundLine:
+    """One played round from a seat: moves as seen from that seat, tariffs after moves."""
+
+    round: int
+    date: str
+    my_move: str
+    partner_move: str
+    my_tariff: float
+    partner_tariff: float
+    outcome: str
+    deal: str
+    events: str
+    deal_news: str
+    my_offer: str
+    partner_offer: str
+
+
+@dataclass
+class SeatView:
+    """Everything the student in seat ``gid`` may see before choosing a move."""
+
+    gid: str
+    name: str
+    partner: str
+    partner_name: str
+    scenario: str
+    scenario_name: str
+    round: int  # the round to play next (horizon + 1 when finished)
+    rounds_played: int
+    horizon: int
+    date: dt.date
+    finished: bool
+    outcome: str
+    instruments: tuple[str, ...]
+    my_tariff: float
+    partner_tariff: float
+    my_floor: float
+    partner_floor: float
+    max_tariff: float
+    tariff_step: float
+    my_controls: dict[str, int]
+    partner_controls: dict[str, int]
+    deal: str | None
+    deal_expires: int | None
+    lobbying: float
+    firms: list[FirmReport]
+    upcoming: list[UpcomingEvent]
+    rounds_to_deadline: int | None
+    history: list[RoundLine]
+    stage_mine: list[list[float]] | None
+    stage_partner: list[list[float]] | None
+    my_pending: str | None
+    partner_moved: bool
+    computer_plays_me: bool
+    my_payoff: float
+    standard_offer: Package | None
+    max_purchases: float
+    buyer: str
+    seed: int
+
+    @property
+    def last(self) -> RoundLine | None:
+        return self.history[-1] if self.history else None
+
+
+@dataclass
+class SeatState:
+    """Who plays a seat: a student (``human``) or the computer, and since when."""
+
+    gid: str
+    human: bool
+    strategy: str | None = None  # computer strategy name
+    params: dict[str, float] = field(default_factory=dict)
+    takeover_round: int | None = None  # first round the computer played after a takeover
+    takeover_reason: str = ""
+
+    @property
+    def label(self) -> str:
+        return strategy_label(self.strategy or "", self.params) if self.strategy else "student"
+
+
+class Game:
+    """A negotiation game with students in some seats.
+
+    ``Game(scenario, seed, human_seats, opponent=None, opponent_params=None, rounds=None,
+    overrides=None)``: seats not in ``human_seats`` are played by the computer with the
+    ``opponent`` strategy (the scenario's own strategy for that seat when ``None``).
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario | str,
+        seed: int = 1,
+        human_seats: Iterable[str] = (),
+        opponent: str | None = None,
+        opponent_params: Mapping[str, float] | None = None,
+        rounds: int | None = None,
+        overrides: Overrides = None,
+    ) -> None:
+        try:
+            pairs = parse_overrides(overrides) if overrides else []
+            base = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+            base = base.with_overrides(dict(pairs))
+        except ScenarioError as exc:
+            raise TeachingError(str(exc), "bad_scenario") from None
+        parties = base.parties
+        humans = list(dict.fromkeys(human_seats))
+        for gid in humans:
+            if gid not in parties:
+                raise TeachingError(
+                    f"There is no side {gid!r} in {base.stem}; choose {' or '.join(parties)}.",
+                    "wrong_seat",
+                )
+        computer_overrides: dict[str, Any] = {}
+        self.seats: dict[str, SeatState] = {}
+        for gid in parties:
+            if gid in humans:
+                self.seats[gid] = SeatState(gid, True)
+                continue
+            if opponent:
+                computer_overrides[f"governments.{gid}.strategy"] = opponent
+                computer_overrides[f"governments.{gid}.strategy_params"] = dict(
+                    opponent_params or {}
+                )
+            spec = base.data["governments"][gid]
+            name = opponent or spec["strategy"]
+            params = dict(opponent_params or {}) if opponent else dict(spec["strategy_params"])
+            self.seats[gid] = SeatState(gid, False, name, params)
+        try:
+            self.spec = base.with_overrides(computer_overrides)
+        except ScenarioError as exc:
+            raise TeachingError(str(exc), "bad_strategy") from None
+        for seat in self.seats.values():
+            if seat.strategy:
+                seat.strategy = get_strategy(seat.strategy, **seat.params).name
+        self.scenario = self.spec.stem
+        self.source = scenario if isinstance(scenario, str) else base.source
+        #: the scenario overrides as (dotted path, value) pairs, without the seat strategies
+        self.overrides: list[tuple[str, Any]] = pairs
+        self.seed = int(seed)
+        self.model = NegotiationModel(self.spec, rng=self.seed, rounds=rounds)
+        self.horizon = self.model.horizon
+        self.parties: tuple[str, str] = self.model.party_ids
+        for gid in humans:
+            self.model.governments[gid].strategy = Human()
+        self.pending: dict[str, Move] = {}
+        self._stage: tuple[int, np.ndarray, np.ndarray] | None = None
+        self._events = self._calendar()
+
+    # ------------------------------------------------------------------ state
+    @property
+    def rounds_played(self) -> int:
+        return self.model.round
+
+    @property
+    def round(self) -> int:
+        """The round to be played next (``horizon + 1`` once the game is over)."""
+        return self.model.round + 1
+
+    @property
+    def finished(self) -> bool:
+        return not self.model.running
+
+    @property
+    def outcome(self) -> str:
+        return self.model.outcome
+
+    def partner_of(self, gid: str) -> str:
+        a, b = self.parties
+        return b if gid == a else a
+
+    def human_seats(self) -> list[str]:
+        """Seats a student plays now."""
+        return [g for g in self.parties if self.seats[g].human]
+
+    def waiting_for(self) -> list[str]:
+        """Student seats that have not moved in the current round."""
+        if self.finished:
+            return []
+        return [g for g in self.human_seats() if g not in self.pending]
+
+    def payoff(self, gid: str) -> float:
+        """The seat's payoff so far: the sum of its booked round payoffs."""
+        return float(sum(self.model.governments[gid].payoffs))
+
+    # ------------------------------------------------------------------ moves
+    def check_seat(self, gid: str) -> None:
+        if gid not in self.parties:
+            raise TeachingError(
+                f"There is no side {gid!r} in this game; the sides are "
+                f"{' and '.join(self.parties)}.",
+                "wrong_seat",
+            )
+
+    def make_move(
+        self,
+        gid: str,
+        action: Action | str,
+        instrument: str | None = None,
+        offer: Package | None = None,
+    ) -> Move:
+        """A checked ``Move`` for seat ``gid`` (raises ``TeachingError``)."""
+        self.check_seat(gid)
+        if not isinstance(action, Action):
+            try:
+                action = Action.parse(str(action))
+            except ValueError:
+                raise TeachingError(
+                    f"Unknown move {action!r}: choose escalate, hold or concede.", "bad_move"
+                ) from None
+        gov = self.model.governments[gid]
+        if action is Action.HOLD:
+            if offer is not None:
+                raise TeachingError("A deal offer goes with a concession, not a hold.", "bad_offer")
+            return Move(Action.HOLD)
+        if instrument in ("", "auto"):
+            instrument = None
+        if instrument is not None and instrument not in gov.instruments:
+            held = ", ".join(INSTRUMENT_LABELS.get(i, i) for i in gov.instruments)
+            raise TeachingError(
+                f"{gov.name} cannot {action.label} with {instrument!r}; it holds: {held}.",
+                "bad_move",
+            )
+        if instrument is None:  # the default instrument, named now so the student sees it
+            instrument = choose_instrument(action, self.model.view_for(gov))
+        if offer is not None:
+            if action is not Action.CONCEDE:
+                raise TeachingError(
+                    "A deal offer goes with a concession, not an escalation.", "bad_offer"
+                )
+            self.check_offer(gid, offer)
+        return Move(action, instrument, offer)
+
+    def submit(
+        self,
+        gid: str,
+        action: Action | str,
+        instrument: str | None = None,
+        offer: Package | None = None,
+    ) -> bool:
+        """Record seat ``gid``'s move for the current round; resolve the round when every
+        student seat has moved. Returns True if the round resolved."""
+        self.check_seat(gid)
+        if self.finished:
+            raise TeachingError(
+                f"The game is over (all {self.horizon} rounds played); no more moves.",
+                "game_over",
+            )
+        seat = self.seats[gid]
+        if not seat.human:
+            who = self.model.governments[gid].name
+            raise TeachingError(
+                f"{who} is played by the computer ({seat.label}); it takes no moves from you.",
+                "wrong_seat",
+            )
+        if gid in self.pending:
+            raise TeachingError(
+                f"You have already moved in round {self.round} ({self.pending[gid]}). "
+                "Wait for the round to resolve.",
+                "double_move",
+            )
+        self.pending[gid] = self.make_move(gid, action, instrument, offer)
+        return self.resolve_if_ready()
+
+    def resolve_if_ready(self) -> bool:
+        """Play the round if every student seat has moved. With no student left, the
+        computer plays out the rest of the game."""
+        if self.finished or self.waiting_for():
+            return False
+        self._step()
+        while not self.finished and not self.human_seats():
+            self._step()
+        return True
+
+    def _step(self) -> None:
+        for gid, move in self.pending.items():
+            self.model.governments[gid].strategy.submit(move)
+        self.pending = {}
+        self.model.step()
+
+    def takeover(
+        self,
+        gid: str,
+        strategy: str,
+        params: Mapping[str, float] | None = None,
+        reason: str = "",
+    ) -> bool:
+        """The computer plays seat ``gid`` from now on with ``strategy``. A move the
+        student already submitted for this round stands. Returns True if rounds were
+        played as a result (the seat was the last one the game was waiting for)."""
+        self.check_seat(gid)
+        seat = self.seats[gid]
+        if not seat.human or self.finished:
+            return False
+        try:
+            self.model.governments[gid].strategy = Human(fallback=strategy, **dict(params or {}))
+        except ValueError as exc:
+            raise TeachingError(
+                f"Cannot hand the seat to {strategy!r}: {exc}", "bad_strategy"
+            ) from None
+        seat.human = False
+        seat.strategy = get_strategy(strategy, **dict(params or {})).name
+        seat.params = dict(params or {})
+        seat.takeover_round = self.round + (1 if gid in self.pending else 0)
+        seat.takeover_reason = reason
+        return self.resolve_if_ready()
+
+    # ------------------------------------------------------------------ offers
+    def offer_terms(self, gid: str) -> dict[str, Any]:
+        """Bounds for a student's own offer: current levels, floors and caps."""
+        m = self.model
+        gov, partner = m.governments[gid], m.governments[self.partner_of(gid)]
+        neg = m.data["negotiation"]
+        return {
+            "my_tariff": m.tariff_on_partner(gov),
+            "partner_tariff": m.tariff_on_partner(partner),
+            "my_floor": gov.spec["tariff_floor"],
+            "partner_floor": partner.spec["tariff_floor"],
+            "my_controls": gov.controls,
+            "partner_controls": partner.controls,
+            "max_purchases": neg["max_purchases"],
+            "buyer": neg["buyer"] if neg["max_purchases"] > 0 else "",
+        }
+
+    def standard_offer(self, gid: str) -> Package:
+        """The offer the protocol would build for a concession this round (N1) from the
+        current levels (the real one uses the levels after this round's moves)."""
+        m = self.model
+        gov = m.governments[gid]
+        t = (self.round - 1) / max(1, self.horizon - 1)
+        return build_offer(
+            gid,
+            gov.partner,
+            gov.strategy.aspiration(t),
+            m.policy,
+            m.world,
+            m.dirs,
+            m.data["governments"],
+            m.data["negotiation"],
+            m.index,
+        )
+
+    def make_offer(
+        self,
+        gid: str,
+        my_tariff: float,
+        partner_tariff: float,
+        my_controls: Mapping[str, int] | None = None,
+        partner_controls: Mapping[str, int] | None = None,
+        purchases: float = 0.0,
+    ) -> Package:
+        """A deal package proposed by seat ``gid`` (checked). Its kind is comprehensive
+        when both tariffs are within the scenario's tolerance of their floors and no
+        controls remain, as for the protocol's own offers."""
+        self.check_seat(gid)
+        m = self.model
+        partner = self.partner_of(gid)
+        cap = 100.0 * m.world.params["max_tariff"]
+        tariffs = {gid: my_tariff, partner: partner_tariff}
+        for g, value in tariffs.items():
+            if not isinstance(value, int | float) or not math.isfinite(value):
+                raise TeachingError(f"The offered tariff for {g} must be a number.", "bad_offer")
+            if not 0.0 <= value <= cap:
+                raise TeachingError(
+                    f"The offered tariff for {g} must be between 0% and {cap:g}%; got {value:g}%.",
+                    "bad_offer",
+                )
+        controls: dict[str, dict[str, int]] = {}
+        for g, given in ((gid, my_controls), (partner, partner_controls)):
+            gov = m.governments[g]
+            held = gov.controls
+            levels = dict(held if given is None else given)
+            for name, level in levels.items():
+                if name not in held:
+                    raise TeachingError(
+                        f"{gov.name} holds no {INSTRUMENT_LABELS.get(name, name)} control.",
+                        "bad_offer",
+                    )
+                if isinstance(level, bool) or level not in range(len(CONTROL_LEVELS)):
+                    raise TeachingError(
+                        f"A control level is 0 to 3 ({', '.join(CONTROL_LEVELS)}); got {level!r}.",
+                        "bad_offer",
+                    )
+            controls[g] = {name: int(levels.get(name, held[name])) for name in held}
+        neg = m.data["negotiation"]
+        cap_p = neg["max_purchases"]
+        if not isinstance(purchases, int | float) or not 0.0 <= purchases <= cap_p:
+            raise TeachingError(
+                f"Purchases must be between 0 and {cap_p:g} $bn a year; got {purchases!r}.",
+                "bad_offer",
+            )
+        specs = m.data["governments"]
+        tol = neg["comprehensive_tolerance"]
+        full = all(
+            tariffs[g] <= specs[g]["tariff_floor"] + tol and not any(controls[g].values())
+            for g in (gid, partner)
+        )
+        return Package(
+            proposer=gid,
+            tariffs={g: float(v) for g, v in tariffs.items()},
+            controls=controls,
+            purchases=float(purchases) if cap_p > 0 else 0.0,
+            kind="comprehensive" if full else "truce",
+            aspiration=float("nan"),
+        )
+
+    def check_offer(self, gid: str, offer: Package) -> None:
+        if not isinstance(offer, Package):
+            raise TeachingError("An offer must be a deal package.", "bad_offer")
+        if offer.proposer != gid:
+            raise TeachingError("You can only make offers for your own side.", "wrong_seat")
+        if set(offer.tariffs) != set(self.parties):
+            raise TeachingError("An offer must name a tariff for both sides.", "bad_offer")
+
+    # ------------------------------------------------------------------ what a seat sees
+    def stage(self) -> tuple[np.ndarray, np.ndarray]:
+        """This round's stage game (first party's and second party's payoffs), estimated
+        from the policies in force now, before this round's scheduled events."""
+        if self._stage is None or self._stage[0] != self.model.round:
+            # after a step the model's per-round cache holds the game the governments
+            # faced *before* their moves, so value it afresh
+            ua, ub = self.model.stage_matrices(fresh=True)
+            self._stage = (self.model.round, ua.copy(), ub.copy())
+        return self._stage[1], self._stage[2]
+
+    def stage_from(self, gid: str) -> tuple[np.ndarray, np.ndarray]:
+        """The stage game from ``gid``'s seat: (mine, partner's), rows = my action."""
+        ua, ub = self.stage()
+        return (ua, ub) if gid == self.parties[0] else (ub.T, ua.T)
+
+    def _calendar(self) -> list[UpcomingEvent]:
+        m = self.model
+        out = []
+        for event in m.data["calendar"]:
+            r = event_round(event, m.start_date, m.round_days)
+            if 1 <= r <= self.horizon:
+                out.append(
+                    UpcomingEvent(r, m.date_of(r), event["label"], event["type"], event["deadline"])
+                )
+        return sorted(out, key=lambda e: e.round)
+
+    def firm_reports(self, gid: str) -> list[FirmReport]:
+        """What each firm group of ``gid``'s country is lobbying for, and why."""
+        m = self.model
+        world, pop, table = m.world, m.population, m.world.firms
+        gov = m.governments[gid]
+        partner = m.governments[self.partner_of(gid)]
+        c = m.index[gid]
+        reports = []
+        if m.round == 0:
+            return reports
+        my_tariffs = gov.tariffs.get(partner.gid, {})
+        their_tariffs = partner.tariffs.get(gid, {})
+        for g, group in enumerate(world.groups):
+            sel = (table.group == g) & (table.country == c)
+            if not sel.any():
+                continue
+            weights = table.political_weight[sel]
+            stance = float(np.average(pop.stance[sel], weights=weights)) if weights.sum() else 0.0
+            base = float(pop.base[sel].sum())
+            change = float(pop.delta[sel].sum()) / base if base > 0 else 0.0
+            sector = world.group_sector[g]
+            reasons = self._reasons(sel, sector, gov, partner, my_tariffs, their_tariffs)
+            verdict = "quiet"
+            if stance >= QUIET_STANCE:
+                verdict = "escalate"
+            elif stance <= -QUIET_STANCE:
+                verdict = "concede"
+            roles = _roles(table, sel)
+            label = f"{sector.replace('_', ' ').capitalize()} ({', '.join(roles) or 'firms'})"
+            reports.append(
+                FirmReport(group, label, int(sel.sum()), stance, change, verdict, tuple(reasons))
+            )
+        return sorted(reports, key=lambda r: r.stance)
+
+    def _reasons(self, sel, sector, gov, partner, my_tariffs, their_tariffs) -> list[str]:
+        m = self.model
+        table, state = m.world.firms, m.population.state
+        p_name, levels = partner.name, m.policy.controls
+        out = []
+        if table.exports_free[sel].sum() > 0:
+            t = their_tariffs.get(sector)
+            if t is not None:
+                out.append(f"{p_name}'s {t:.0f}% tariff hits their exports")
+        if table.competing[sel].sum() > 0:
+            t = my_tariffs.get(sector)
+            if t is not None and t > 0.5:
+                out.append(f"our {t:.0f}% tariff shields them from imports")
+            elif t is not None:
+                out.append("no tariff of ours shields them from imports any more")
+        if table.imports_free[sel].sum() > 0:
+            t = my_tariffs.get(sector)
+            if t is not None:
+                out.append(f"they pay our {t:.0f}% tariff on the goods they import")
+        dependent = sel & (table.rare_earth_dependence > 0)
+        if dependent.any():
+            short = int(np.count_nonzero(state.short_weeks[dependent] > 0))
+            stock = float(np.median(state.stockpile[dependent]))
+            re_level = max(int(levels[i, CONTROL_COLUMNS["rare_earth"]]) for i in _holders(m, 0))
+            text = f"rare-earth stockpiles at about {stock:.0f} weeks"
+            if re_level:
+                text += f" under {CONTROL_LEVELS[re_level]} controls"
+            if short:
+                text += f"; {short} firms already short"
+            out.append(text)
+        if table.tech_exports[sel].sum() > 0 and "chips" in gov.controls:
+            level = gov.controls["chips"]
+            out.append(f"our chip controls ({CONTROL_LEVELS[level]}) limit their sales to {p_name}")
+        if table.tech_dependence[sel].sum() > 0 and "chips" in partner.controls:
+            level = partner.controls["chips"]
+            out.append(f"they need chips that {p_name} controls ({CONTROL_LEVELS[level]})")
+        if table.rare_earth_exports[sel].sum() > 0 and "rare_earth" in gov.controls:
+            level = gov.controls["rare_earth"]
+            out.append(f"our rare-earth controls ({CONTROL_LEVELS[level]}) limit their sales")
+        return out
+
+    def history(self, gid: str) -> list[RoundLine]:
+        """Played rounds as seen from ``gid``'s seat (the partner's moves as perceived)."""
+        table = self.model.datacollector.tables["rounds"]
+        partner = self.partner_of(gid)
+        seen = self.model.governments[gid].seen
+        lines = []
+        for k, r in enumerate(table["round"]):
+            lines.append(
+                RoundLine(
+                    round=int(r),
+                    date=table["date"][k],
+                    my_move=table[f"move_{gid}"][k],
+                    partner_move=str(seen[k]) if k < len(seen) else table[f"move_{partner}"][k],
+                    my_tariff=float(table[f"tariff_{gid}_{partner}"][k]),
+                    partner_tariff=float(table[f"tariff_{partner}_{gid}"][k]),
+                    outcome=table["outcome"][k],
+                    deal=table["deal"][k],
+                    events=table["events"][k],
+                    deal_news=table["deal_news"][k],
+                    my_offer=table[f"offer_{gid}"][k],
+                    partner_offer=table[f"offer_{partner}"][k],
+                )
+            )
+        return lines
+
+    def seat_view(self, gid: str, stage: bool = True, partner_stage: bool = False) -> SeatView:
+        """What the student in seat ``gid`` sees now. ``stage``/``partner_stage`` include
+        the stage-game estimate (my payoffs / the partner's)."""
+        self.check_seat(gid)
+        m = self.model
+        gov = m.governments[gid]
+        pid = self.partner_of(gid)
+        partner = m.governments[pid]
+        deal = m.deal
+        nxt = self.round
+        upcoming = [e for e in self._events if e.round >= nxt]
+        deadline = next((r - nxt for r in m.deadlines if r >= nxt), None)
+        mine = theirs = None
+        if not self.finished and (stage or partner_stage):
+            a, b = self.stage_from(gid)
+            mine = a.round(3).tolist() if stage else None
+            theirs = b.round(3).tolist() if partner_stage else None
+        neg = m.data["negotiation"]
+        pending = self.pending.get(gid)
+        return SeatView(
+            gid=gid,
+            name=gov.name,
+            partner=pid,
+            partner_name=partner.name,
+            scenario=self.scenario,
+            scenario_name=self.spec.name,
+            round=nxt,
+            rounds_played=m.round,
+            horizon=self.horizon,
+            date=m.date_of(min(nxt, self.horizon)),
+            finished=self.finished,
+            outcome=m.outcome,
+            instruments=gov.instruments,
+            my_tariff=m.tariff_on_partner(gov),
+            partner_tariff=m.tariff_on_partner(partner),
+            my_floor=gov.spec["tariff_floor"],
+            partner_floor=partner.spec["tariff_floor"],
+            max_tariff=100.0 * m.world.params["max_tariff"],
+            tariff_step=gov.spec["tariff_step"],
+            my_controls=gov.controls,
+            partner_controls=partner.controls,
+            deal=deal.kind if deal is not None else None,
+            deal_expires=deal.expires_round if deal is not None else None,
+            lobbying=m.population.lobbying(gov.index),
+            firms=self.firm_reports(gid),
+            upcoming=upcoming,
+            rounds_to_deadline=deadline,
+            history=self.history(gid),
+            stage_mine=mine,
+            stage_partner=theirs,
+            my_pending=str(pending) if pending is not None else None,
+            partner_moved=self.seats[pid].human and pid in self.pending,
+            computer_plays_me=not self.seats[gid].human,
+            my_payoff=self.payoff(gid),
+            standard_offer=self.standard_offer(gid) if not self.finished else None,
+            max_purchases=neg["max_purchases"],
+            buyer=neg["buyer"] if neg["max_purchases"] > 0 else "",
+            seed=self.seed,
+        )
+
+    # ------------------------------------------------------------------ the record
+    def record(self) -> dict[str, Any]:
+        """The game as plain data (JSON-ready): setup, seats with their moves and payoffs,
+        outcome and a compact per-round table. Enough to rebuild the debrief."""
+        m = self.model
+        table = m.datacollector.tables["rounds"]
+        a, b = self.parties
+        keep = ["round", "date", "outcome", "deal", "deal_news", "events"]
+        keep += [f"tariff_{a}_{b}", f"tariff_{b}_{a}"]
+        for g in self.parties:
+            keep += [f"escalation_{g}", f"move_{g}", f"offer_{g}", f"utility_{g}"]
+            keep += [f"lobbying_{g}"]
+        keep += [f"welfare_{g}" for g in self.parties]
+        rows = [
+            {k: _plain(table[k][i]) for k in keep if k in table} for i in range(len(table["round"]))
+        ]
+        seats = []
+        for g in self.parties:
+            gov, seat = m.governments[g], self.seats[g]
+            seats.append(
+                {
+                    "gid": g,
+                    "name": gov.name,
+                    "human": seat.human or seat.takeover_round is not None,
+                    "strategy": seat.strategy or "",
+                    "params": dict(seat.params),
+                    "takeover_round": seat.takeover_round,
+                    "takeover_reason": seat.takeover_reason,
+                    "payoff": round(self.payoff(g), 6),
+                    "welfare": round(float(m.cumulative_welfare[gov.index]), 6),
+                    "moves": [move_to_dict(mv) for mv in gov.moves],
+                }
+            )
+        outcomes = m.outcomes
+        final = outcomes[-1] if outcomes else "ongoing"
+        start = len(outcomes)
+        while start > 1 and outcomes[start - 2] == final:
+            start -= 1
+        return {
+            "scenario": self.scenario,
+            "scenario_name": self.spec.name,
+            "scenario_source": str(self.source),
+            "overrides": [[k, _plain(v)] for k, v in self.overrides],
+            "seed": self.seed,
+            "rounds": self.horizon,
+            "rounds_played": m.round,
+            "parties": list(self.parties),
+            "outcome": final,
+            "outcome_round": start if outcomes else 0,
+            "deals_struck": m.deals_struck,
+            "deals_broken": m.deals_broken,
+            "final_tariffs": {
+                g: round(m.tariff_on_partner(m.governments[g]), 4) for g in self.parties
+            },
+            "seats": seats,
+            "trajectory": rows,
+        }
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _holders(m: NegotiationModel, col: int) -> list[int]:
+    holders = [int(i) for i in np.flatnonzero(m.world.holds[:, col])]
+    return holders or [0]
+
+
+def _roles(table, sel) -> list[str]:
+    roles = []
+    if table.exports_free[sel].sum() > 0:
+        roles.append("exporters")
+    if table.competing[sel].sum() > 0:
+        roles.append("import-competing")
+    if table.imports_free[sel].sum() > 0:
+        roles.append("importers")
+    if table.tech_exports[sel].sum() > 0:
+        roles.append("tech sellers")
+    if table.rare_earth_exports[sel].sum() > 0:
+        roles.append("rare-earth producers")
+    return roles

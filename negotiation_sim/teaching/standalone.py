@@ -1,0 +1,25 @@
+"""Teaching mode served on its own: ``solara run negotiation_sim.teaching.standalone``.
+
+``routes`` holds the three pages: ``/`` (play: start or join a game), ``/room`` (a seat,
+``?code=ABCDE&key=...``) and ``/instructor`` (token-protected). To mount them in a larger
+app, put them under a route of their own, e.g.
+``solara.Route("teach", children=teaching.standalone.routes)``; the pages work out their
+prefix from the address.
+
+Environment: ``NEGOTIATION_SIM_INSTRUCTOR_TOKEN`` (instructor passphrase),
+``NEGOTIATION_SIM_DATA_DIR`` (finished games), ``NEGOTIATION_SIM_SESSIONS_DIR`` (extra
+session configs). On an offline machine fill Solara's asset cache first
+(``python -m negotiation_sim.app_assets``).
+"""
+
+from __future__ import annotations
+
+import solara
+
+from negotiation_sim.teaching.pages import InstructorPage, PlayPage, RoomPage, TeachingLayout
+
+routes = [
+    solara.Route(path="/", component=PlayPage, label="Play", layout=TeachingLayout),
+    solara.Route(path="room", component=RoomPage, label="Room"),
+    solara.Route(path="instructor", component=InstructorPage, label="Instructor"),
+]

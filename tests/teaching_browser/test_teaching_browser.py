@@ -1,0 +1,399 @@
+"""Teaching mode in real headless Chromium against a real Solara server.
+
+* a student plays a whole game against the computer, blind, and reads the debrief;
+* two students in two browser contexts share one room; neither sees the other's move
+  before both have moved;
+* a student stalls past the move time limit and the computer takes the seat over;
+* the instructor view needs the token (and a student's session stays locked out);
+* the class CSV downloaded from the instructor view matches the games played.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+from playwright.sync_api import expect
+
+from negotiation_sim.teaching.store import GameStore
+
+GAMES = "finished_games.jsonl"
+ACTIVE = re.compile(r"v-btn--active")
+
+
+# ---------------------------------------------------------------------- helpers
+def start_page(w, server, name: str):
+    page = w.page
+    page.goto(server.url + "/")
+    expect(page.get_by_text("Play the computer")).to_be_visible(timeout=30_000)
+    page.locator(".teach-name input").fill(name)
+    return page
+
+
+def move(page, action: str, r: int, instrument: str | None = None) -> None:
+    """Choose an action (and instrument) in round ``r`` and submit it."""
+    card = page.locator(".teach-move-card")
+    expect(card).to_contain_text(f"Your move for round {r}")
+    button = page.locator(f".teach-action-{action}")
+    for _ in range(3):  # a click landing while the round's panel is replaced is lost
+        button.click()
+        try:
+            expect(button).to_have_class(ACTIVE, timeout=3000)  # the server has the choice
+            if action != "hold":
+                expect(page.locator(".teach-inst-auto")).to_be_visible(timeout=3000)
+            break
+        except AssertionError:
+            continue
+    if instrument:
+        page.locator(f".teach-inst-{instrument}").click()
+        expect(page.locator(f".teach-inst-{instrument}")).to_have_class(ACTIVE)
+    page.locator(".teach-submit").click()
+
+
+def round_shown(page, r: int) -> None:
+    expect(page.locator(".teach-room-header")).to_contain_text(f"Round {r} of", timeout=20_000)
+
+
+def room_code(page) -> str:
+    match = re.search(r"Room ([A-Z0-9]{5})", page.locator(".teach-room-header").inner_text())
+    assert match, page.locator(".teach-room-header").inner_text()
+    return match.group(1)
+
+
+def saved_games(server) -> list[dict]:
+    path = server.data_dir / GAMES
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def wait_debrief(page) -> str:
+    expect(page.locator(".teach-rank")).to_be_visible(timeout=60_000)
+    return page.locator(".teach-debrief").inner_text()
+
+
+def login(page, server) -> None:
+    page.goto(server.url + "/instructor")
+    page.locator(".teach-token input").fill(server.token)
+    page.locator(".teach-token-submit").click()
+    expect(page.get_by_text("Launch a class session")).to_be_visible()
+
+
+# ---------------------------------------------------------------------- tests
+def test_student_plays_a_whole_game_against_the_computer(open_page, teaching_server, shot):
+    w = open_page()
+    page = start_page(w, teaching_server, "Ann")
+    page.locator(".teach-rounds input").fill("4")
+    shot(page, "play-page")
+    page.locator(".teach-start-computer").click()
+    round_shown(page, 1)
+    header = page.locator(".teach-room-header")
+    expect(header).to_contain_text("against the computer (hidden)")  # blind play
+    expect(page.locator(".teach-stage-card")).to_contain_text("What each choice pays")
+    expect(page.locator(".teach-firms-card")).to_contain_text("report after the first round")
+    code = room_code(page)
+
+    move(page, "escalate", 1)
+    round_shown(page, 2)
+    expect(page.locator(".teach-last-round")).to_contain_text("you escalated (tariffs)")
+    expect(page.locator(".teach-firms-card")).to_contain_text("push to escalate")
+    expect(page.locator(".teach-firms-card")).to_contain_text("push to concede")
+    shot(page, "solo-round-2")
+    move(page, "hold", 2)
+    round_shown(page, 3)
+    # a concession with the student's own offer
+    expect(page.locator(".teach-move-card")).to_contain_text("Your move for round 3")
+    page.locator(".teach-action-concede").click()
+    expect(page.locator(".teach-action-concede")).to_have_class(ACTIVE)
+    expect(page.locator(".teach-move-card")).to_contain_text("Standard offer")
+    page.get_by_text("Make my own offer instead").click()
+    expect(page.locator(".teach-move-card")).to_contain_text("tariff on South")
+    shot(page, "solo-own-offer")
+    page.locator(".teach-submit").click()
+    round_shown(page, 4)
+    expect(page.locator(".teach-history-card")).to_contain_text("concede (tariffs)")
+    move(page, "hold", 4)
+
+    text = wait_debrief(page)
+    expect(header).to_contain_text("Game over after 4 rounds")
+    assert "Your opponent was the computer, playing TitForTat" in text  # revealed
+    assert "Your moves: 1 escalation, 2 holds, 1 concession" in text
+    assert re.search(r"You rank \d+ of 17", text)
+    assert "computer-played games" in text
+    shot(page, "solo-debrief")
+    game = next(g for g in saved_games(teaching_server) if g["room"] == code)
+    moves = [m["action"] for m in game["seats"][0]["moves"]]
+    assert moves == ["escalate", "hold", "concede", "hold"]
+    assert game["seats"][0]["player"] == "Ann"
+    assert game["seats"][0]["moves"][2]["offer"]["proposer"] == "north"
+    payoff = f"Your payoff over the game was {game['seats'][0]['payoff']:.2f}"
+    assert payoff in text
+
+
+def test_two_students_play_one_room_with_secret_moves(open_page, teaching_server, shot):
+    a = open_page()
+    b = open_page()
+    pa = start_page(a, teaching_server, "Ana")
+    pa.locator(".teach-rounds input").fill("3")
+    pa.locator(".teach-create-room").click()
+    expect(pa.locator(".teach-room-code")).to_be_visible()
+    code = pa.locator(".teach-room-code").inner_text().strip()
+    assert re.fullmatch(r"[A-Z0-9]{5}", code)
+    shot(pa, "pair-waiting")
+
+    pb = start_page(b, teaching_server, "Ben")
+    pb.locator(".teach-join-code input").fill(code.lower())
+    pb.locator(".teach-join").click()
+    round_shown(pb, 1)
+    round_shown(pa, 1)
+    expect(pb.locator(".teach-room-header")).to_contain_text("you play South")
+    expect(pb.locator(".teach-room-header")).to_contain_text("against Ana (a student)")
+
+    # round 1: Ana escalates first; Ben must not learn it before he moves
+    move(pa, "escalate", 1)
+    expect(pa.locator(".teach-waiting-move")).to_contain_text("escalate (tariffs)")
+    expect(pa.locator(".teach-waiting-move")).to_contain_text("Waiting for South")
+    pb.wait_for_timeout(1500)  # several polls of Ben's page
+    seen = pb.locator("body").inner_text()
+    assert "escalate (tariffs)" not in seen and "escalated" not in seen
+    assert "Last round" not in seen and "Rounds played" not in seen
+    shot(pb, "pair-secret")
+    move(pb, "concede", 1)
+    round_shown(pa, 2)
+    round_shown(pb, 2)
+    expect(pb.locator(".teach-last-round")).to_contain_text(
+        "you conceded (tariffs), North escalated (tariffs)"
+    )
+    expect(pa.locator(".teach-last-round")).to_contain_text(
+        "you escalated (tariffs), South conceded (tariffs)"
+    )
+    # round 2: Ben first this time
+    move(pb, "hold", 2)
+    pa.wait_for_timeout(1500)
+    assert "Last round (2)" not in pa.locator("body").inner_text()
+    move(pa, "hold", 2)
+    round_shown(pa, 3)
+    move(pa, "concede", 3)
+    move(pb, "escalate", 3)
+    text_a = wait_debrief(pa)
+    text_b = wait_debrief(pb)
+    assert "Your opponent was Ben" in text_a and "Your opponent was Ana" in text_b
+    shot(pa, "pair-debrief")
+    game = next(g for g in saved_games(teaching_server) if g["room"] == code)
+    assert [s["player"] for s in game["seats"]] == ["Ana", "Ben"]
+    assert [m["action"] for m in game["seats"][0]["moves"]] == ["escalate", "hold", "concede"]
+    assert [m["action"] for m in game["seats"][1]["moves"]] == ["concede", "hold", "escalate"]
+
+
+def test_a_student_times_out_and_the_computer_takes_over(open_page, teaching_server, shot):
+    a = open_page()
+    b = open_page()
+    pa = start_page(a, teaching_server, "Cleo")
+    pa.locator(".teach-rounds input").fill("3")
+    pa.locator(".teach-time-limit input").fill("4")
+    pa.locator(".teach-create-room").click()
+    code = pa.locator(".teach-room-code").inner_text().strip()
+    pb = start_page(b, teaching_server, "Dev")
+    pb.locator(".teach-join-code input").fill(code)
+    pb.locator(".teach-join").click()
+    round_shown(pb, 1)
+    expect(pb.locator(".teach-room-header")).to_contain_text("Time left to move")
+    move(pa, "hold", 1)
+    # Dev never moves: after 4 s the computer plays South and the round resolves
+    round_shown(pa, 2)
+    expect(pa.locator(".teach-notices")).to_contain_text(
+        "Dev did not move within 4 seconds; the computer (TitForTat) plays this seat now"
+    )
+    expect(pb.locator(".teach-taken-over")).to_be_visible()
+    shot(pb, "timeout-taken-over")
+    move(pa, "escalate", 2)
+    round_shown(pa, 3)
+    move(pa, "hold", 3)
+    wait_debrief(pa)
+    shot(pa, "timeout-debrief")
+    game = next(g for g in saved_games(teaching_server) if g["room"] == code)
+    south = game["seats"][1]
+    assert south["takeover_round"] == 1 and south["strategy"] == "TitForTat"
+    assert "did not move within 4 seconds" in south["takeover_reason"]
+
+
+def test_students_cannot_open_the_instructor_view(open_page, teaching_server, shot):
+    teacher = open_page()
+    student = open_page()
+    ps = student.page
+    ps.goto(teaching_server.url + "/instructor")
+    expect(ps.locator(".teach-login")).to_be_visible(timeout=30_000)
+    expect(ps.get_by_text("Launch a class session")).to_have_count(0)
+    ps.locator(".teach-token input").fill("let-me-in")
+    ps.locator(".teach-token-submit").click()
+    expect(ps.locator(".teach-error")).to_contain_text("Wrong instructor token")
+    expect(ps.get_by_text("Class results")).to_have_count(0)
+    shot(ps, "instructor-locked")
+    ps.goto(teaching_server.url + "/instructor?token=guess")
+    expect(ps.get_by_text("not valid")).to_be_visible()
+    expect(ps.get_by_text("Launch a class session")).to_have_count(0)
+
+    pt = teacher.page
+    login(pt, teaching_server)
+    # the teacher's session is open; the student's still is not
+    ps.goto(teaching_server.url + "/instructor")
+    expect(ps.locator(".teach-login")).to_be_visible(timeout=30_000)
+    ps.wait_for_timeout(1000)
+    expect(ps.get_by_text("Launch a class session")).to_have_count(0)
+    # a token in the link opens it too
+    other = open_page().page
+    other.goto(f"{teaching_server.url}/instructor?token={teaching_server.token}")
+    expect(other.get_by_text("Launch a class session")).to_be_visible(timeout=30_000)
+
+
+def test_class_results_csv_matches_the_games_played(open_page, teaching_server, shot):
+    teacher = open_page(1400, 1200)
+    pt = teacher.page
+    login(pt, teaching_server)
+    pt.locator(".teach-launch-card .v-select").click()
+    pt.locator(".v-menu__content .v-list-item", has_text="Browser test class").click()
+    pt.locator(".teach-launch").click()
+    message = pt.locator(".teach-launch-message")
+    expect(message).to_contain_text("class code")
+    klass = re.search(r"class code ([A-Z0-9]{5})", message.inner_text()).group(1)
+
+    # one student joins with the class code and plays the whole game
+    student = open_page()
+    ps = start_page(student, teaching_server, "Dana")
+    ps.locator(".teach-join-code input").fill(klass)
+    ps.locator(".teach-join").click()
+    round_shown(ps, 1)
+    expect(ps.locator(".teach-room-header")).to_contain_text(f"class {klass}")
+    for r, action in enumerate(("hold", "escalate", "concede"), 1):
+        move(ps, action, r)
+    student_text = wait_debrief(ps)
+    dana_room = room_code(ps)
+
+    # three bot students play through the same API; then the class is complete
+    pt.locator(".teach-bot-count input").fill("3")
+    pt.locator(".teach-bot-count input").press("Enter")
+    bots = pt.locator(f".teach-bots-{klass}")
+    expect(bots).to_contain_text("Play 3 bot games")  # the server has the number
+    bots.click()
+    pt.locator(".teach-class-filter button", has_text=klass).click()
+    expect(pt.locator(".teach-results-card")).to_contain_text(
+        f"Class results, class {klass} (4 finished games)", timeout=60_000
+    )
+    expect(pt.locator(".teach-rooms-card")).to_contain_text(f"Rooms, class {klass} (4)")
+    shot(pt, "instructor-results")
+
+    with pt.expect_download() as info:
+        pt.get_by_text("Download class results (CSV)").click()
+    download = info.value
+    assert download.suggested_filename == f"class-results-{klass}.csv"
+    with open(download.path(), encoding="utf-8") as fh:
+        rows = list(csv.DictReader(io.StringIO(fh.read())))
+
+    games = [g for g in saved_games(teaching_server) if g["class_code"] == klass]
+    assert len(rows) == len(games) == 4
+    assert {r["room"] for r in rows} == {g["room"] for g in games}
+    by_room = {g["room"]: g for g in games}
+    for row in rows:
+        game = by_room[row["room"]]
+        assert row["outcome"] == game["outcome"] and row["class_code"] == klass
+        assert row["session"] == "browser_class" and row["scenario"] == "classroom_basic"
+        for i, seat in enumerate(game["seats"], 1):
+            assert row[f"side_{i}"] == seat["gid"]
+            assert row[f"player_{i}"] == seat["player"]
+            assert float(row[f"payoff_{i}"]) == seat["payoff"]
+    dana = next(r for r in rows if r["room"] == dana_room)
+    seat = 1 if dana["player_1"] == "Dana" else 2
+    assert dana[f"played_by_{seat}"] == "student"
+    assert f"Your payoff over the game was {float(dana[f'payoff_{seat}']):.2f}" in student_text
+    assert sorted(r[f"player_{1 if r['player_1'] else 2}"] for r in rows) == [
+        "Bot 1",
+        "Bot 2",
+        "Bot 3",
+        "Dana",
+    ]
+    # the outcome table counts the same games
+    outcomes = pt.locator(".teach-outcomes").inner_text()
+    for name, label in (("stalemate", "Stalemate"), ("deal", "Deal"), ("trade_war", "Trade war")):
+        count = sum(r["outcome"] == name for r in rows)
+        assert re.search(rf"{label}\s+{count}\s", outcomes), outcomes
+
+
+def test_a_student_who_closes_the_page_is_replaced(open_page, teaching_server, shot):
+    teacher = open_page()
+    pt = teacher.page
+    login(pt, teaching_server)
+    pt.locator(".teach-launch-card .v-select").click()
+    pt.locator(".v-menu__content .v-list-item", has_text="Browser test pairs").click()
+    pt.locator(".teach-launch").click()
+    message = pt.locator(".teach-launch-message")
+    expect(message).to_contain_text("Browser test pairs: class code")
+    klass = re.search(r"class code ([A-Z0-9]{5})", message.inner_text()).group(1)
+
+    a = open_page()
+    pa = start_page(a, teaching_server, "Eve")
+    pa.locator(".teach-join-code input").fill("ZZZZZ")
+    pa.locator(".teach-join").click()
+    expect(pa.locator(".teach-error")).to_contain_text("There is no room with code ZZZZZ")
+    pa.locator(".teach-join-code input").fill(klass)
+    pa.locator(".teach-join").click()
+    expect(pa.locator(".teach-room-header")).to_contain_text("Waiting for a second student")
+
+    b = open_page()
+    pb = start_page(b, teaching_server, "Finn")
+    pb.locator(".teach-join-code input").fill(klass)
+    pb.locator(".teach-join").click()
+    round_shown(pb, 1)
+    round_shown(pa, 1)
+    # a reload keeps the seat: the seat key is in the address
+    pa.reload()
+    round_shown(pa, 1)
+    expect(pa.locator(".teach-room-header")).to_contain_text("you play North")
+    # Finn closes his browser: after absent_after (3 s) the computer plays South
+    b.page.context.close()
+    expect(pa.locator(".teach-notices")).to_contain_text("Finn left (page closed)", timeout=20_000)
+    expect(pa.locator(".teach-room-header")).to_contain_text("the computer (AlwaysHold")
+    move(pa, "escalate", 1)
+    round_shown(pa, 2)
+    expect(pa.locator(".teach-last-round")).to_contain_text("South held")
+    shot(pa, "left-replaced")
+    move(pa, "hold", 2)
+    wait_debrief(pa)
+
+
+def test_a_server_restart_loses_no_finished_game(open_page, tmp_path, shot, server_control):
+    """Finish a game, stop the server, start a new one on the same data folder: the
+    game is in the instructor's results and CSV again."""
+    launch_server, stop_server = server_control
+    data = tmp_path / "data"
+    first = launch_server(tmp_path, data)
+    w = open_page()
+    page = start_page(w, first, "Gus")
+    page.locator(".teach-rounds input").fill("2")
+    page.locator(".teach-start-computer").click()
+    round_shown(page, 1)
+    code = room_code(page)
+    move(page, "hold", 1)
+    move(page, "concede", 2)
+    wait_debrief(page)
+    before = GameStore(data).games()
+    assert [g["room"] for g in before] == [code]
+    w.page.context.close()  # the student leaves before the server goes down
+    stop_server(first)
+
+    second = launch_server(tmp_path, data)
+    teacher = open_page().page
+    login(teacher, second)
+    results = teacher.locator(".teach-results-card")
+    expect(results).to_contain_text("Class results, all classes and open play (1 finished game)")
+    expect(results).to_contain_text(code)
+    expect(results).to_contain_text("North: Gus (student)")
+    with teacher.expect_download() as info:
+        teacher.get_by_text("Download class results (CSV)").click()
+    with open(info.value.path(), encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [(r["room"], r["player_1"], float(r["payoff_1"])) for r in rows] == [
+        (code, "Gus", before[0]["seats"][0]["payoff"])
+    ]
+    shot(teacher, "after-restart")

@@ -1,0 +1,267 @@
+"""Teaching mode, what outlives a game: session configs, the store (atomic, reloaded after
+a restart), the class CSV, the debrief (narrative, counterfactuals, ensemble) and the
+instructor token."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from negotiation_sim.strategies import TitForTat
+from negotiation_sim.teaching.bots import Bot, play_class, play_room, random_policy, tit_for_tat
+from negotiation_sim.teaching.debrief import (
+    build_debrief,
+    counterfactuals,
+    ensemble_comparison,
+    narrate,
+    play,
+    seat_strategy,
+)
+from negotiation_sim.teaching.game import Game, library_strategies
+from negotiation_sim.teaching.rooms import RoomRegistry
+from negotiation_sim.teaching.service import TeachingService
+from negotiation_sim.teaching.sessions import (
+    SESSIONS_DIR,
+    SessionError,
+    adhoc_config,
+    load_sessions,
+    loads_session,
+)
+from negotiation_sim.teaching.store import GAMES_FILE, GameStore
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def finished_record(rounds=4, seats=("north",), moves=None, **kw) -> dict:
+    game = Game("classroom_basic", seed=2, human_seats=seats, rounds=rounds, **kw)
+    moves = moves or ["escalate", "hold", "concede", "concede", "hold", "escalate"]
+    k = 0
+    while not game.finished:
+        for seat in seats:
+            if not game.finished and seat in game.waiting_for():
+                game.submit(seat, moves[k % len(moves)])
+        k += 1
+    record = game.record()
+    record.update(game_id=f"g{rounds}{len(seats)}", takeover_strategy="TitForTat")
+    return record
+
+
+# ---------------------------------------------------------------------- sessions
+def test_shipped_session_configs_are_valid_and_have_their_exercises():
+    configs, errors = load_sessions([SESSIONS_DIR])
+    assert errors == []
+    assert {"tariff_dilemma", "rare_earth_leverage", "deadlines_summits"} <= set(configs)
+    scenarios = {c.scenario for c in configs.values()}
+    assert {"classroom_basic", "us_china_2025"} <= scenarios
+    for config in configs.values():
+        assert config.exercise and (ROOT / config.exercise).is_file(), config.id
+        assert config.mode in ("computer", "pair")
+    assert configs["tariff_dilemma"].show.opponent_strategy is False
+    assert configs["tariff_dilemma_pairs"].mode == "pair"
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ('[session]\nname="x"\nscenario="classroom_basic"\nmood=1', "session.mood: unknown key"),
+        ('[session]\nname="x"\nscenario="classroom_basic"\nmode="trio"', "session.mode"),
+        ('[session]\nname="x"\nscenario="nope"', "no such scenario file"),
+        ('[session]\nname="x"\nscenario="classroom_basic"\nseats=["us"]', "session.seats[0]"),
+        (
+            '[session]\nname="x"\nscenario="classroom_basic"\n[opponent]\nstrategy="Nope"',
+            "opponent.strategy: unknown strategy: got 'Nope'",
+        ),
+        (
+            '[session]\nname="x"\nscenario="classroom_basic"\n[opponent]\nstrategy="Random"\n'
+            "params={p_escalate=7}",
+            "opponent.params.p_escalate",
+        ),
+        (
+            '[session]\nname="x"\nscenario="classroom_basic"\n[timing]\ntakeover_strategy="Human"',
+            "timing.takeover_strategy: not a computer strategy",
+        ),
+        (
+            '[session]\nname="x"\nscenario="classroom_basic"\n[timing]\nmove_time_limit=-1',
+            "timing.move_time_limit: out of range: got -1",
+        ),
+        (
+            '[session]\nname="x"\nscenario="classroom_basic"\noverrides=["economy.nope=1"]',
+            "unknown override path",
+        ),
+        ("[session\n", "not valid TOML"),
+    ],
+)
+def test_session_config_errors_name_file_field_value_and_what_is_allowed(text, needle):
+    with pytest.raises(SessionError) as err:
+        loads_session(text, source="class.toml")
+    assert needle in str(err.value)
+    assert str(err.value).startswith("class.toml")
+
+
+def test_a_session_config_reads_with_defaults():
+    config = loads_session('[session]\nname="Mine"\nscenario="classroom_basic"\n', "x.toml")
+    assert config.parties == ("north", "south") and config.seat_choices() == config.parties
+    assert config.mode == "computer" and config.rounds is None and config.opponent == ""
+    assert config.takeover == "TitForTat" and config.show.stage_game
+
+
+# ---------------------------------------------------------------------- store
+def test_store_saves_atomically_and_reloads_after_a_restart(tmp_path):
+    store = GameStore(tmp_path)
+    store.save({"game_id": "a", "room": "AAAAA", "outcome": "deal", "seats": []})
+    store.save({"game_id": "b", "room": "BBBBB", "outcome": "stalemate", "seats": []})
+    store.save({"game_id": "a", "room": "AAAAA", "outcome": "deal", "seats": []})  # again
+    assert [g["game_id"] for g in GameStore(tmp_path).games()] == ["a", "b"]
+    assert sorted(os.listdir(tmp_path)) == [GAMES_FILE]  # no temporary files left
+    lines = (tmp_path / GAMES_FILE).read_text().splitlines()
+    assert [json.loads(x)["game_id"] for x in lines] == ["a", "b"]
+    assert {"AAAAA", "BBBBB"} <= GameStore(tmp_path).codes()
+
+
+def test_a_failed_write_leaves_the_saved_games_intact(tmp_path, monkeypatch):
+    store = GameStore(tmp_path)
+    store.save({"game_id": "a", "seats": []})
+    before = (tmp_path / GAMES_FILE).read_bytes()
+
+    def boom(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", boom)
+    with pytest.raises(OSError):
+        store.save({"game_id": "b", "seats": []})
+    monkeypatch.undo()
+    assert (tmp_path / GAMES_FILE).read_bytes() == before
+    assert sorted(os.listdir(tmp_path)) == [GAMES_FILE]
+    assert [g["game_id"] for g in GameStore(tmp_path).games()] == ["a"]
+
+
+def test_a_damaged_line_is_skipped_and_reported(tmp_path):
+    good = json.dumps({"game_id": "a", "seats": []})
+    (tmp_path / GAMES_FILE).write_text(good + "\n{not json\n")
+    store = GameStore(tmp_path)
+    assert [g["game_id"] for g in store.games()] == ["a"]
+    assert "damaged line" in store.problems[0]
+
+
+def test_class_csv_has_one_row_per_game_with_each_pairs_payoffs(tmp_path):
+    service = TeachingService(tmp_path, instructor_token="t")
+    klass = service.registry.launch(adhoc_config("classroom_basic", mode="pair", rounds=3))
+    play_class(service.registry, klass.code, 4, [tit_for_tat, random_policy(5)])
+    solo = Bot(service.registry, "Solo").create(adhoc_config("classroom_basic", rounds=2))
+    play_room([solo])
+    rows = list(csv.DictReader(io.StringIO(service.store.class_csv(klass.code))))
+    games = service.results(klass.code)
+    assert len(rows) == len(games) == 2
+    for row, game in zip(rows, games, strict=True):
+        assert row["room"] == game["room"] and row["class_code"] == klass.code
+        assert row["outcome"] == game["outcome"]
+        for i, seat in enumerate(game["seats"], 1):
+            assert row[f"player_{i}"] == seat["player"] and row[f"played_by_{i}"] == "student"
+            assert float(row[f"payoff_{i}"]) == pytest.approx(seat["payoff"])
+    every = list(csv.DictReader(io.StringIO(service.store.class_csv())))
+    assert len(every) == 3 and every[-1]["played_by_2"] == "computer"
+
+
+def test_a_restarted_service_keeps_finished_games_and_class_codes(tmp_path):
+    first = TeachingService(tmp_path, instructor_token="t")
+    klass = first.launch("tariff_dilemma")
+    bot = Bot(first.registry, "Ann", tit_for_tat).join(klass.code)
+    unfinished = Bot(first.registry, "Bob").join(klass.code)
+    play_room([bot])
+    second = TeachingService(tmp_path, instructor_token="t")  # the server restarted
+    assert [g["room"] for g in second.results()] == [bot.code]
+    assert [k.code for k in second.registry.classes()] == [klass.code]
+    again = Bot(second.registry, "Ann again").join(klass.code)
+    assert again.code not in (bot.code, unfinished.code)
+    assert second.registry.new_code() != bot.code
+
+
+# ---------------------------------------------------------------------- instructor token
+def test_the_instructor_token_is_required_and_exact(tmp_path):
+    assert not TeachingService(tmp_path / "a").instructor_enabled
+    assert not TeachingService(tmp_path / "a").check_token("")
+    service = TeachingService(tmp_path / "b", instructor_token="class-of-2026")
+    assert service.check_token("class-of-2026")
+    for wrong in ("", None, "class-of-202", "class-of-2026 ", "CLASS-OF-2026"):
+        assert not service.check_token(wrong)
+
+
+# ---------------------------------------------------------------------- debrief
+def test_replaying_the_recorded_moves_reproduces_the_payoffs():
+    record = finished_record(rounds=6, seats=("north", "south"))
+    strategies = {g: seat_strategy(record, g) for g in record["parties"]}
+    model = play(record, strategies)
+    for seat in record["seats"]:
+        gov = model.governments[seat["gid"]]
+        assert sum(gov.payoffs) == pytest.approx(seat["payoff"], abs=1e-5)
+
+
+def test_replay_after_a_takeover_hands_over_to_the_strategy():
+    registry = RoomRegistry()
+    a = Bot(registry, "A", random_policy(2)).create(
+        adhoc_config("classroom_basic", mode="pair", rounds=6)
+    )
+    b = Bot(registry, "B", tit_for_tat).join(a.code)
+    a.act()
+    b.act()
+    a.act()
+    registry.leave(b.code, b.token)
+    play_room([a])
+    record = registry.room(a.code).record
+    assert record["seats"][1]["takeover_round"] == 2
+    model = play(record, {g: seat_strategy(record, g) for g in record["parties"]})
+    for seat in record["seats"]:
+        assert sum(model.governments[seat["gid"]].payoffs) == pytest.approx(
+            seat["payoff"], abs=1e-5
+        )
+
+
+def test_counterfactuals_put_each_library_strategy_in_the_seat():
+    record = finished_record(rounds=5)
+    table = counterfactuals(record, "north")
+    assert sorted(c.strategy for c in table) == sorted(library_strategies())
+    assert [c.payoff for c in table] == sorted((c.payoff for c in table), reverse=True)
+    # the same strategy in the same seat, same seed, same opponent, run directly
+    direct = play(record, {"north": TitForTat(), "south": TitForTat()})
+    tft = next(c for c in table if c.strategy == "TitForTat")
+    assert tft.payoff == pytest.approx(sum(direct.governments["north"].payoffs))
+
+
+def test_ensemble_comparison_places_the_game_among_computer_played_games():
+    record = finished_record(rounds=5)
+    e = ensemble_comparison(record, "north", seeds_per_strategy=2)
+    assert e.runs == 2 * len(library_strategies())
+    assert 0.0 <= e.welfare_percentile <= 1.0 and 0.0 <= e.outcome_share <= 1.0
+    assert e.table["probability"].sum() == pytest.approx(1.0)
+    assert set(e.by_strategy["strategy"]) == set(library_strategies())
+    assert e.partner_strategy == "TitForTat"
+
+
+def test_the_narrative_tells_what_happened_from_the_events():
+    game = Game("us_china_2025", seed=1, human_seats=["us"], rounds=5)
+    for action in ("hold", "concede", "concede", "hold", "hold"):
+        game.submit("us", action)
+    record = game.record()
+    summary, paragraphs, moments = narrate(record, "us")
+    text = " ".join(paragraphs + moments)
+    assert summary.startswith("The game ended in")
+    assert "Negotiators meet in Malaysia" in text and "Leaders' summit" in text
+    assert "China" in text and "Your moves:" in text
+    assert any(m.startswith("Round 2 (20 Oct 2025)") for m in moments)
+    if record["outcome"] in ("deal", "truce"):
+        assert "was struck in round" in text
+
+
+def test_build_debrief_ranks_the_student():
+    record = finished_record(rounds=4)
+    d = build_debrief(record, "north", ensemble_seeds=1)
+    assert d.rank is not None and 1 <= d.rank <= len(library_strategies()) + 1
+    assert d.opponent == "the computer, playing TitForTat"
+    assert d.ensemble is not None and d.ensemble.runs == len(library_strategies())
+    quick = build_debrief(record, "north", with_counterfactuals=False, ensemble_seeds=0)
+    assert quick.counterfactuals == [] and quick.ensemble is None
