@@ -163,6 +163,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     schema.add_argument("--out", metavar="FILE", type=Path, help="write the schema to FILE")
     schema.set_defaults(func=cmd_schema)
+
+    from negotiation_sim.sweep.commands import register as register_sweep
+
+    register_sweep(sub)  # sweep and analyze (docs/sweeps.md)
     return parser
 
 

@@ -1,0 +1,30 @@
+"""``python -m negotiation_sim.sweep sweep|analyze ...``: the sweep commands on their own
+(the same handlers as ``negotiation-sim sweep`` and ``negotiation-sim analyze``)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from negotiation_sim.sweep.commands import register
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m negotiation_sim.sweep",
+        description="Parameter sweeps of negotiation-sim scenarios and their analysis.",
+        epilog="Exit codes: 0 success, 1 sweep stopped (workers lost), 2 bad input, "
+        "130 interrupted.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    register(sub)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 2
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
