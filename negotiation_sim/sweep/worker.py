@@ -152,9 +152,9 @@ def _applier(ctx: RunContext) -> Applier:
 def run_chunk(ctx: RunContext, runs: Sequence[int], values: dict[int, tuple[Any, ...]]) -> dict:
     """Run ``runs`` (run indices) and return their results as columns:
     ``{"runs": {"run": [...], "seed": [...], "error": [...], <column>: [...]},
-    "trajectories": {...} or None, "cpu": seconds}``. A run that raises is returned with
-    its error."""
-    cpu = time.process_time()
+    "trajectories": {...} or None, "cpu": seconds}`` (``cpu``: CPU time of the thread that
+    ran the chunk). A run that raises is returned with its error."""
+    cpu = time.thread_time()
     applier = _applier(ctx)
     columns = ctx.columns
     out: dict[str, list[Any]] = {"run": [], "seed": [], "error": []}
@@ -198,7 +198,7 @@ def run_chunk(ctx: RunContext, runs: Sequence[int], values: dict[int, tuple[Any,
             traj["run"].extend([run] * len(frame))
             for c in keep:
                 traj.setdefault(c, []).extend(frame[c].tolist())
-    return {"runs": out, "trajectories": traj, "cpu": time.process_time() - cpu}
+    return {"runs": out, "trajectories": traj, "cpu": time.thread_time() - cpu}
 
 
 def describe_error(exc: BaseException) -> str:
