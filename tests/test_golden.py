@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import os
 
-import pytest
-
 import golden_support as golden
+import pytest
 
 
 @pytest.mark.parametrize(("name", "scenario", "seed", "overrides"), golden.CASES)
