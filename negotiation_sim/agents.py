@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import mesa
 import numpy as np
 
+from negotiation_sim.core import Move
 from negotiation_sim.economy import (
     FirmState,
     RoundEval,
@@ -20,7 +21,6 @@ from negotiation_sim.economy import (
     lobbying_index,
 )
 from negotiation_sim.economy.world import CONTROL_COLUMNS
-from negotiation_sim.moves import Move
 from negotiation_sim.strategies import Strategy
 from negotiation_sim.strategies.base import GameView
 

@@ -23,9 +23,9 @@ import numpy as np
 from negotiation_sim import stagegame
 from negotiation_sim.agents import Firm, FirmPopulation, Government
 from negotiation_sim.calendar import event_round, round_of
+from negotiation_sim.core import Action, Move, Package
 from negotiation_sim.economy import RoundEval, build_world, evaluate
 from negotiation_sim.economy.world import CONTROL_COLUMNS
-from negotiation_sim.moves import Action, Move, Package
 from negotiation_sim.protocol import (
     Deal,
     Directions,

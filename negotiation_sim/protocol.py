@@ -4,16 +4,13 @@ deals, and the classification of each round's outcome (docs/model.md, Process ov
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from negotiation_sim.core import Action, Move, Package
 from negotiation_sim.economy.world import CONTROL_COLUMNS, World
-from negotiation_sim.moves import Action, Move, Package
-
-#: the outcome states of a round, in a fixed order
-OUTCOMES: tuple[str, ...] = ("ongoing", "truce", "deal", "trade_war", "stalemate")
 
 
 @dataclass
@@ -199,7 +196,3 @@ def classify(
     if round_ >= horizon:
         return "stalemate"
     return "ongoing"
-
-
-def with_kind(package: Package, kind: str) -> Package:
-    return replace(package, kind=kind)

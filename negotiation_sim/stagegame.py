@@ -13,8 +13,6 @@ from itertools import combinations
 
 import numpy as np
 
-from negotiation_sim.moves import Action
-
 LABELS = "EHC"  # escalate, hold, concede, in Action order
 
 
@@ -101,6 +99,3 @@ def describe(a: np.ndarray, b: np.ndarray) -> tuple[str, str]:
             right = " ".join(f"{LABELS[j]}{q[j]:.2f}" for j in range(len(q)))
             mixed.append(f"{left} / {right}")
     return pure, ";".join(mixed)
-
-
-ACTIONS = tuple(Action)

@@ -9,7 +9,7 @@ import pytest
 
 from negotiation_sim import NegotiationModel, load_scenario, run_simulation
 from negotiation_sim.agents import Firm, Government
-from negotiation_sim.moves import Action, Move
+from negotiation_sim.core import Action, Move
 from negotiation_sim.strategies import MoveRequired
 
 DEFAULT = load_scenario("us_china_2025")

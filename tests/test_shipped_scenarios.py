@@ -17,10 +17,9 @@ import pytest
 
 from negotiation_sim import NegotiationModel, load_scenario, run_simulation
 from negotiation_sim.calendar import POLICY_EVENTS
-from negotiation_sim.moves import Action
+from negotiation_sim.core import OUTCOMES, Action
 from negotiation_sim.run import SimulationResult
 from negotiation_sim.scenario import list_scenarios, resolve_path, scenario_from_dict
-from negotiation_sim.scenario.spec import OUTCOMES
 
 E, H, C = Action.ESCALATE, Action.HOLD, Action.CONCEDE
 SHIPPED = list_scenarios()

@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pytest
 
-from negotiation_sim.moves import Action, Move
+from negotiation_sim.core import Action, Move
 from negotiation_sim.strategies import (
     STRATEGIES,
     GameView,

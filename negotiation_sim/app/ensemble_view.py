@@ -21,8 +21,8 @@ from negotiation_sim.app.session import (
 )
 from negotiation_sim.app.style import OUTCOME_COLOURS, esc, outcome_label, swatch
 from negotiation_sim.app.widgets import Caption, Downloads, ErrorBox, Help, StaticImage
+from negotiation_sim.core import OUTCOMES
 from negotiation_sim.ensemble import EnsembleResult
-from negotiation_sim.protocol import OUTCOMES
 from negotiation_sim.scenario import ScenarioError
 
 

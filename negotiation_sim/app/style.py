@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 
-from negotiation_sim.protocol import OUTCOMES
+from negotiation_sim.core import OUTCOMES
 
 OKABE_ITO = {
     "black": "#000000",

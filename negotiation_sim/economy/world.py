@@ -9,10 +9,10 @@ from typing import Any
 
 import numpy as np
 
+from negotiation_sim.core import CONTROL_COLUMNS
 from negotiation_sim.economy.tariffs import free_trade_volume
 
-RE, CHIPS = 0, 1  # columns of the control-level array
-CONTROL_COLUMNS = {"rare_earth": RE, "chips": CHIPS}
+RE, CHIPS = CONTROL_COLUMNS["rare_earth"], CONTROL_COLUMNS["chips"]  # control-level columns
 
 
 @dataclass

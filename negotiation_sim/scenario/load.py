@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from negotiation_sim.core import CONTROL_INSTRUMENTS
 from negotiation_sim.scenario.schema import MISSING, ListOf, MapOf, Problem, Table, lookup
 from negotiation_sim.scenario.spec import SCENARIO
 
-CONTROL_INSTRUMENTS = ("rare_earth", "chips")
 SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 
 

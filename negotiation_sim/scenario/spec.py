@@ -6,7 +6,7 @@ stockpiles in weeks.
 
 from __future__ import annotations
 
-from negotiation_sim.moves import INSTRUMENTS
+from negotiation_sim.core import INSTRUMENTS
 from negotiation_sim.scenario.schema import (
     Any_,
     Bool,
@@ -21,7 +21,6 @@ from negotiation_sim.scenario.schema import (
 
 PCT_MAX = 1000.0
 EVENT_TYPES = ("meeting", "summit", "tariff_threat", "truce_expiry", "control_rule", "note")
-OUTCOMES = ("ongoing", "truce", "deal", "trade_war", "stalemate")
 
 META = Table(
     doc="Name, dates and length of the run.",

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from negotiation_sim.moves import Move
+from negotiation_sim.core import Move
 from negotiation_sim.strategies.base import GameView, Strategy
 
 

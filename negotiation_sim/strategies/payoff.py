@@ -6,7 +6,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from negotiation_sim.moves import Action, Move
+from negotiation_sim.core import Action, Move
 from negotiation_sim.strategies.base import GameView, Param, Strategy, move
 
 #: Tie-break order for best responses: the least provocative action first.

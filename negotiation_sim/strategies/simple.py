@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from negotiation_sim.moves import Action, Move
+from negotiation_sim.core import Action, Move
 from negotiation_sim.strategies.base import GameView, Param, Strategy, move
 
 

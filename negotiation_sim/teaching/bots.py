@@ -19,7 +19,7 @@ import random
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from negotiation_sim.moves import Package
+from negotiation_sim.core import Package
 from negotiation_sim.teaching.game import SeatView, TeachingError
 from negotiation_sim.teaching.rooms import Room, RoomRegistry, RoomView
 from negotiation_sim.teaching.sessions import SessionConfig

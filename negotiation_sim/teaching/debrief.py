@@ -26,9 +26,9 @@ from typing import Any
 
 import pandas as pd
 
+from negotiation_sim.core import Action
 from negotiation_sim.ensemble import outcome_table, run_ensemble
 from negotiation_sim.model import NegotiationModel
-from negotiation_sim.moves import Action
 from negotiation_sim.scenario import Scenario, load_scenario
 from negotiation_sim.strategies import get_strategy
 from negotiation_sim.strategies.base import Strategy

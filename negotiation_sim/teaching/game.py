@@ -22,9 +22,9 @@ from typing import Any
 import numpy as np
 
 from negotiation_sim.calendar import event_round
+from negotiation_sim.core import CONTROL_LEVELS, Action, Move, Package
 from negotiation_sim.economy.world import CONTROL_COLUMNS
 from negotiation_sim.model import NegotiationModel, Overrides
-from negotiation_sim.moves import CONTROL_LEVELS, Action, Move, Package
 from negotiation_sim.protocol import build_offer
 from negotiation_sim.scenario import Scenario, ScenarioError, load_scenario, parse_overrides
 from negotiation_sim.strategies import STRATEGIES, Human, get_strategy

@@ -24,8 +24,7 @@ from typing import Any
 import markdown
 import solara
 
-from negotiation_sim.moves import CONTROL_LEVELS
-from negotiation_sim.protocol import OUTCOMES
+from negotiation_sim.core import CONTROL_LEVELS, OUTCOMES
 from negotiation_sim.scenario import list_scenarios, load_scenario
 from negotiation_sim.teaching.bots import play_class, random_policy, tit_for_tat
 from negotiation_sim.teaching.debrief import Debrief, news_text

@@ -28,7 +28,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from negotiation_sim.moves import Package
+from negotiation_sim.core import Package
 from negotiation_sim.teaching.game import Game, SeatView, TeachingError, strategy_label
 from negotiation_sim.teaching.sessions import SessionConfig
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from negotiation_sim.protocol import OUTCOMES
+from negotiation_sim.core import OUTCOMES
 from negotiation_sim.sweep.analysis.discovery import Box, discover
 from negotiation_sim.sweep.analysis.probabilities import overall_outcomes, point_probabilities
 from negotiation_sim.sweep.analysis.sensitivity import ranking, sensitivity

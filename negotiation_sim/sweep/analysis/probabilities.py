@@ -9,8 +9,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from negotiation_sim.core import OUTCOMES
 from negotiation_sim.ensemble import outcome_table, wilson_interval
-from negotiation_sim.protocol import OUTCOMES
 
 
 def finished(runs: pd.DataFrame) -> pd.DataFrame:

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from negotiation_sim.protocol import OUTCOMES
+from negotiation_sim.core import OUTCOMES
 from negotiation_sim.sweep.analysis.probabilities import finished
 
 #: output columns that are not outcome measures

@@ -1,16 +1,11 @@
-"""Moves, instruments and deal packages: the vocabulary shared by strategies and the protocol."""
+"""Actions, moves and deal packages: what strategies return and the mechanism settles."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import IntEnum
 
-#: Policy instruments a government may hold. ``tariff`` moves the average tariff on the
-#: partner, ``rare_earth`` and ``chips`` move a graded export-control level (0-3).
-INSTRUMENTS: tuple[str, ...] = ("tariff", "rare_earth", "chips")
-
-#: Names of the graded export-control levels, index = level.
-CONTROL_LEVELS: tuple[str, ...] = ("none", "licensing", "broad ban", "extraterritorial")
+from negotiation_sim.core.instruments import CONTROL_LEVELS
 
 
 class Action(IntEnum):
@@ -80,6 +75,3 @@ class Move:
         if self.action is Action.HOLD or self.instrument is None:
             return self.action.label
         return f"{self.action.label}:{self.instrument}"
-
-
-HOLD_MOVE = Move(Action.HOLD)

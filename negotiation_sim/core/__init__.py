@@ -1,0 +1,36 @@
+"""The vocabulary every layer shares, standard library only: actions and moves, deal
+packages, the instrument registry, the outcome states and the lobbying threshold."""
+
+from negotiation_sim.core.instruments import (
+    CONTROL_COLUMNS,
+    CONTROL_INSTRUMENTS,
+    CONTROL_LEVELS,
+    INSTRUMENTS,
+    REGISTRY,
+    Instrument,
+    instrument,
+)
+from negotiation_sim.core.lobbying import QUIET_STANCE, stance_word
+from negotiation_sim.core.moves import Action, C, E, H, Move, Package
+from negotiation_sim.core.outcomes import OUTCOME_INFO, OUTCOMES, Outcome
+
+__all__ = [
+    "CONTROL_COLUMNS",
+    "CONTROL_INSTRUMENTS",
+    "CONTROL_LEVELS",
+    "INSTRUMENTS",
+    "OUTCOMES",
+    "OUTCOME_INFO",
+    "QUIET_STANCE",
+    "REGISTRY",
+    "Action",
+    "C",
+    "E",
+    "H",
+    "Instrument",
+    "Move",
+    "Outcome",
+    "Package",
+    "instrument",
+    "stance_word",
+]
