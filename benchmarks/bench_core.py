@@ -21,8 +21,8 @@ from typing import Any
 import mesa
 import numpy as np
 
+from negotiation_sim.abm.model import NegotiationModel
 from negotiation_sim.economy import build_world
-from negotiation_sim.model import NegotiationModel
 from negotiation_sim.run import run_simulation
 from negotiation_sim.scenario import Scenario
 
@@ -266,7 +266,7 @@ def model_case(
         settle()
         rng = np.random.default_rng(seed)
         w3 = time.perf_counter()
-        build_world(scenario.data, rng)
+        build_world(scenario.config.economy_spec(), rng)
         w4 = time.perf_counter()
         return {
             "init": w1 - w0,

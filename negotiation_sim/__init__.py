@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "NegotiationModel": "negotiation_sim.model",
+    "NegotiationModel": "negotiation_sim.abm.model",
     "SimulationResult": "negotiation_sim.run",
     "run_simulation": "negotiation_sim.run",
     "Scenario": "negotiation_sim.scenario",
@@ -22,7 +22,7 @@ _EXPORTS = {
 }
 
 if TYPE_CHECKING:
-    from negotiation_sim.model import NegotiationModel
+    from negotiation_sim.abm.model import NegotiationModel
     from negotiation_sim.run import SimulationResult, run_simulation
     from negotiation_sim.scenario import Scenario, ScenarioError, load_scenario
 

@@ -19,7 +19,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from negotiation_sim.calendar import event_round
+from negotiation_sim.game.calendar import event_round
 
 PROG = "negotiation-sim"
 EXIT_OK = 0
@@ -651,11 +651,13 @@ def format_description(scenario) -> str:
             ]
             lines.append(("  " + "  ".join(cells) + ("  " + row[6] if row[6] else "")).rstrip())
 
+    typed = scenario.config.calendar
     calendar = sorted(data["calendar"], key=lambda e: e["date"])
+    order = sorted(range(len(typed)), key=lambda i: typed[i].date)
     lines += ["", f"Calendar ({_plural(len(calendar), 'event')} and the round each falls in)"]
     kind_width = max((len(e["type"]) for e in calendar), default=0)
-    for event in calendar:
-        r = event_round(event, start, days)
+    for i, event in zip(order, calendar, strict=True):
+        r = event_round(typed[i], start, days)
         where = f"round {r}" if r <= rounds else "after horizon"
         head = f"  {event['date'].isoformat()}  {where:<13}  {event['type']:<{kind_width}}  "
         lines.append(head + event["label"])

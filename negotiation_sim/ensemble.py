@@ -21,8 +21,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from negotiation_sim.abm.model import Overrides, as_scenario
 from negotiation_sim.core import OUTCOMES
-from negotiation_sim.model import Overrides, as_scenario
 from negotiation_sim.run import run_simulation
 from negotiation_sim.scenario import Scenario
 

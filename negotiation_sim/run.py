@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from negotiation_sim.model import NegotiationModel, Overrides, as_scenario
+from negotiation_sim.abm.model import NegotiationModel, Overrides, as_scenario
 from negotiation_sim.scenario import Scenario
 
 
@@ -61,21 +61,19 @@ def run_simulation(
 def summarize(model: NegotiationModel) -> dict[str, Any]:
     """Outcome summary of a model: outcome and the round it was reached, peak tariffs,
     cumulative welfare by country ($bn), final policy levels and deal history."""
-    outcomes = model.outcomes
-    final = outcomes[-1] if outcomes else "ongoing"
-    start = len(outcomes)
-    while start > 1 and outcomes[start - 2] == final:
-        start -= 1
+    final, since = model.tracker.final
+    peak = model.tracker.peak
     a, b = model.parties
+    mech = model.mechanism
     return {
         "scenario": model.spec.stem,
-        "seed": model._seed,
+        "seed": model.seed,
         "rounds": model.round,
         "outcome": final,
-        "outcome_round": start if outcomes else 0,
+        "outcome_round": since,
         "peak_tariffs": {
-            f"{a.gid}_on_{b.gid}": round(model.peak[a.gid], 4),
-            f"{b.gid}_on_{a.gid}": round(model.peak[b.gid], 4),
+            f"{a.gid}_on_{b.gid}": round(peak[a.gid], 4),
+            f"{b.gid}_on_{a.gid}": round(peak[b.gid], 4),
         },
         "welfare": {
             c: round(float(w), 4)
@@ -92,7 +90,7 @@ def summarize(model: NegotiationModel) -> dict[str, Any]:
         "final_escalation": {g.gid: round(model.escalation(g), 4) for g in model.parties},
         "purchases": model.policy.purchases,
         "deal": model.deal.kind if model.deal else "",
-        "deals_struck": model.deals_struck,
-        "deals_broken": model.deals_broken,
-        "first_deal_round": model.first_deal_round,
+        "deals_struck": mech.struck,
+        "deals_broken": mech.broken,
+        "first_deal_round": mech.first_deal_round,
     }

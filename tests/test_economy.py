@@ -174,7 +174,7 @@ def test_one_round_welfare_by_hand():
     stockpile: a year short (ramp 3 weeks) costs 0.5 * 0.5 = 25% of its output of 50 at
     a 20% margin, so A loses 2.5 more."""
     scenario = scenario_from_dict(TINY)
-    world = build_world(scenario.data, np.random.default_rng(0))
+    world = build_world(scenario.config.economy_spec(), np.random.default_rng(0))
     state = FirmState.initial(world)
     ev = evaluate(
         world,
@@ -182,6 +182,7 @@ def test_one_round_welfare_by_hand():
         world.initial_controls[None],
         np.zeros(1),
         state,
+        world.initial_enforcement,
     )
     a, b = world.countries.index("aa"), world.countries.index("bb")
     assert ev.welfare[0, a] == pytest.approx(-4.0 - 2.5)
@@ -195,11 +196,13 @@ def test_one_round_welfare_by_hand():
 
 def test_batch_rows_are_independent():
     scenario = scenario_from_dict(TINY)
-    world = build_world(scenario.data, np.random.default_rng(0))
+    world = build_world(scenario.config.economy_spec(), np.random.default_rng(0))
     state = FirmState.initial(world)
     tariffs = np.stack([world.initial_tariff, world.initial_tariff * 0])
     controls = np.stack([world.initial_controls, world.initial_controls * 0])
-    ev = evaluate(world, tariffs, controls, np.zeros(2), state)
-    single = evaluate(world, tariffs[1:], controls[1:], np.zeros(1), state)
+    ev = evaluate(world, tariffs, controls, np.zeros(2), state, world.initial_enforcement)
+    single = evaluate(
+        world, tariffs[1:], controls[1:], np.zeros(1), state, world.initial_enforcement
+    )
     assert ev.welfare[1] == pytest.approx(single.welfare[0])
     assert ev.welfare[1] == pytest.approx(np.zeros(2))

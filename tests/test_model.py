@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from negotiation_sim import NegotiationModel, load_scenario, run_simulation
-from negotiation_sim.agents import Firm, Government
+from negotiation_sim.abm.firm import Firm
+from negotiation_sim.abm.government import Government
 from negotiation_sim.core import Action, Move
 from negotiation_sim.strategies import MoveRequired
 
@@ -72,12 +73,12 @@ def test_policies_stay_within_bounds(seed):
         **{"negotiation.implementation_noise": 0.2, "negotiation.deal_break_hazard": 0.1},
     )
     model = NegotiationModel(DEFAULT, rng=seed, overrides=overrides, record_stage_game=False)
-    cap = model.world.params["max_tariff"]
+    cap = model.world.max_tariff
     while model.running:
         model.step()
         assert (model.policy.tariff >= 0).all() and (model.policy.tariff <= cap + 1e-12).all()
         assert (model.policy.controls >= 0).all() and (model.policy.controls <= 3).all()
-        assert 0.0 <= model.world.enforcement.min() <= model.world.enforcement.max() <= 1.0
+        assert 0.0 <= model.policy.enforcement.min() <= model.policy.enforcement.max() <= 1.0
         for gov in model.parties:
             assert 0.0 <= model.escalation(gov) <= 1.0
 
@@ -126,10 +127,9 @@ def test_truce_expires_with_snap_back():
 
 def test_calendar_uses_mesa_event_scheduling():
     model = NegotiationModel(DEFAULT, rng=0)
-    times = sorted(e.time for e in model._event_list._events)
-    assert 1.5 in times and 3.5 in times and 7.5 in times  # rounds 2, 4 and 8
-    model.step()
-    model.step()
+    assert {2, 4, 8} <= set(model.calendar.by_round)
+    model.run_for(2)  # Mesa's clock: each round's opening event, then its step
+    assert model.round == 2 and model.time == 2.0
     assert "Negotiators meet in Malaysia" in model.trajectory()["events"][1]
 
 
@@ -192,6 +192,33 @@ def test_human_moves_are_supplied_from_outside():
     human.submit(Move(Action.ESCALATE, "rare_earth"))  # an instrument the US lacks
     with pytest.raises(ValueError, match="us cannot escalate with 'rare_earth'"):
         model.step()
+
+
+def test_run_for_and_step_agree_with_a_human_seat():
+    """A seat that owes a move stops ``step()`` and ``run_for()`` alike before anything
+    happens (no calendar event fired, no firm booked); once moves come, both play the
+    same rounds."""
+    one = NegotiationModel(DEFAULT, rng=4, overrides=pair("Human", "TitForTat"))
+    two = NegotiationModel(DEFAULT, rng=4, overrides=pair("Human", "TitForTat"))
+    plan = [Move(Action.ESCALATE, "tariff"), Move(Action.HOLD), Move(Action.CONCEDE, "tariff")]
+    for k, move in enumerate(plan):
+        for model, advance in ((one, one.step), (two, lambda: two.run_for(1))):
+            before = (model.round, model.time, model.policy.tariff.copy(), len(model.firms))
+            stock = model.population.state.stockpile.copy()
+            with pytest.raises(MoveRequired, match=f"us \\(Human\\) has no move for round {k + 1}"):
+                advance()
+            assert (model.round, model.time) == before[:2] == (k, float(k))
+            assert np.array_equal(model.policy.tariff, before[2])
+            assert np.array_equal(model.population.state.stockpile, stock)
+            model.governments["us"].strategy.submit(move)
+            advance()
+            assert model.round == k + 1
+    pd.testing.assert_frame_equal(one.trajectory(), two.trajectory())
+    assert [str(m) for m in one.governments["us"].moves] == [
+        "escalate:tariff",
+        "hold",
+        "concede:tariff",
+    ]
 
 
 def test_human_with_fallback_plays_on():

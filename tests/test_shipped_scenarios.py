@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 
 from negotiation_sim import NegotiationModel, load_scenario, run_simulation
-from negotiation_sim.calendar import POLICY_EVENTS
 from negotiation_sim.core import OUTCOMES, Action
+from negotiation_sim.game.calendar import POLICY_EVENTS
 from negotiation_sim.run import SimulationResult
 from negotiation_sim.scenario import list_scenarios, resolve_path, scenario_from_dict
 
@@ -72,7 +72,7 @@ def test_calendar_dates_fall_within_the_horizon(name):
     for event in spec.data["calendar"]:
         assert event["date"] >= start, event["label"]
         r = event_round(event, start, days)
-        assert r == model.round_of(event["date"], event["type"] in POLICY_EVENTS)
+        assert r == model.calendar.round_of(event["date"], event["type"] in POLICY_EVENTS)
         if (name, event["label"]) not in BEYOND_HORIZON:
             assert 1 <= r <= meta["rounds"], f"{event['label']} falls in round {r}"
 

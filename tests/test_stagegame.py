@@ -6,7 +6,7 @@ import nashpy
 import numpy as np
 import pytest
 
-from negotiation_sim.stagegame import describe, equilibria, pure_equilibria
+from negotiation_sim.game.solver import describe, equilibria, pure_equilibria
 
 
 def as_set(eqs):

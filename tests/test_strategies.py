@@ -291,14 +291,15 @@ def test_logit_probabilities() -> None:
     view = GameView(round=1, horizon=10, me="A", partner="B", stage_payoffs=lambda: MATCHING)
     # Round 1: uniform beliefs; in the matching game every action then has equal EU.
     assert np.allclose(LogitQuantalResponse(lam=5.0).probabilities(view), 1 / 3)
-    view.partner_moves = [Move(C), Move(C)]
+    view = dataclasses.replace(view, partner_moves=(Move(C), Move(C)))
     # Beliefs (1, 1, 3) / 5 with add-one smoothing: EU = (0.2, 0.2, 0.6).
     probs = LogitQuantalResponse(lam=10.0).probabilities(view)
     weights = np.exp(10.0 * np.array([0.2, 0.2, 0.6]))
     assert np.allclose(probs, weights / weights.sum())
     assert np.allclose(LogitQuantalResponse(lam=0.0).probabilities(view), 1 / 3)
     # Numerically stable for huge utilities.
-    view.stage_payoffs = lambda: symmetric([[1e6, 1e6, 1e6], [0, 0, 0], [-1e6, -1e6, -1e6]])
+    huge = symmetric([[1e6, 1e6, 1e6], [0, 0, 0], [-1e6, -1e6, -1e6]])
+    view = dataclasses.replace(view, stage_payoffs=lambda: huge)
     assert np.allclose(LogitQuantalResponse(lam=100.0).probabilities(view), [1, 0, 0])
 
 
@@ -334,7 +335,7 @@ def test_roth_erev_rebuilds_state_from_the_view() -> None:
     view = GameView(
         round=5, horizon=10, me="A", partner="B", my_moves=history, rng=np.random.default_rng(0)
     )
-    view.my_payoffs = payoffs
+    view = dataclasses.replace(view, my_payoffs=payoffs)
     incremental = RothErev()
     for k in range(4):
         incremental.learn(history[k].action, payoffs[k])
@@ -345,7 +346,7 @@ def test_roth_erev_rebuilds_state_from_the_view() -> None:
     view = GameView(
         round=2, horizon=10, me="A", partner="B", my_moves=history[:1], rng=np.random.default_rng(0)
     )
-    view.my_payoffs = payoffs[:1]
+    view = dataclasses.replace(view, my_payoffs=payoffs[:1])
     fresh.decide(view)
     assert fresh._learned == 1
     assert np.allclose(fresh.propensities, [0.9, 0.9, 0.9])
@@ -455,7 +456,8 @@ def test_classifier_is_honest(cls: type[Strategy]) -> None:
 
     for seed in range(5):
         for view in scripted_views(seed):
-            view.rng = ForbiddenRng() if not c["stochastic"] else np.random.default_rng(seed)
+            rng = ForbiddenRng() if not c["stochastic"] else np.random.default_rng(seed)
+            view = dataclasses.replace(view, rng=rng)
             played = fresh().decide(view)
             assert isinstance(played, Move)
             if not c["uses_payoffs"]:
@@ -482,9 +484,12 @@ def test_memory_depth_is_honest(cls: type[Strategy]) -> None:
     for seed in range(20):
         a, b = scripted_views(seed)[-1], scripted_views(seed + 100)[-1]
         keep = len(a.my_moves) - depth
-        b.my_moves = b.my_moves[:keep] + a.my_moves[keep:]
-        b.partner_moves = b.partner_moves[:keep] + a.partner_moves[keep:]
-        b.my_payoffs = b.my_payoffs[:keep] + a.my_payoffs[keep:]
+        b = dataclasses.replace(
+            b,
+            my_moves=b.my_moves[:keep] + a.my_moves[keep:],
+            partner_moves=b.partner_moves[:keep] + a.partner_moves[keep:],
+            my_payoffs=b.my_payoffs[:keep] + a.my_payoffs[keep:],
+        )
         assert a.my_moves != b.my_moves or a.partner_moves != b.partner_moves
         assert cls().decide(a).action is cls().decide(b).action
 
@@ -659,7 +664,7 @@ def test_play_match_builds_views_from_each_seat() -> None:
     assert [v.round for v in a.views] == [1, 2, 3, 4]
     assert {v.horizon for v in a.views} == {4}
     assert [v.rounds_to_deadline for v in b.views] == [1, 0, None, None]
-    assert last_a.my_payoffs == [pa[E, C]] * 3 and last_b.my_payoffs == [pb[E, C]] * 3
+    assert last_a.my_payoffs == (pa[E, C],) * 3 and last_b.my_payoffs == (pb[E, C],) * 3
     assert [m.action for m in last_b.partner_moves] == [E, E, E]
     assert [m.action for m in last_b.my_moves] == [C, C, C]
     assert last_a.instruments == ("tariff",) and last_a.levels == {"tariff": 0.5}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from negotiation_sim.model import NegotiationModel
+from negotiation_sim.abm.model import NegotiationModel
 from negotiation_sim.strategies import get_strategy
 from negotiation_sim.teaching.game import Game, TeachingError, library_strategies
 

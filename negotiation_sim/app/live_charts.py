@@ -83,7 +83,7 @@ class TimelineChart(LayeredChart):
     def limits(self, run: LiveRun, n: int) -> tuple[float, float, float]:
         info = run.info
         tariffs = [series(run, c, n) for c in info.tariff_columns]
-        steps = [run.model.data["governments"][p.gid]["tariff_step"] for p in info.parties]
+        steps = [run.model.config.governments[p.gid].tariff_step_pp for p in info.parties]
         top = nice_ceiling(max(float(t.max()) for t in tariffs) + 2 * max(steps), 10.0)
         top = min(top, 1.04 * info.max_tariff_pct)
         low, high = -0.5, 0.5

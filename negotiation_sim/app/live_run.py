@@ -17,14 +17,10 @@ from typing import Any
 
 import numpy as np
 
-from negotiation_sim.model import NegotiationModel
+from negotiation_sim.abm.model import NegotiationModel
+from negotiation_sim.game.calendar import POLICY_EVENTS
 from negotiation_sim.scenario import Scenario
 from negotiation_sim.strategies import MoveRequired
-
-try:
-    from negotiation_sim.calendar import POLICY_EVENTS
-except ImportError:  # before the calendar module existed
-    from negotiation_sim.model import POLICY_EVENTS  # type: ignore[attr-defined,no-redef]
 
 _generations = itertools.count(1)
 
@@ -103,7 +99,7 @@ def fmt_date(day: dt.date) -> str:
 
 
 def run_info(model: NegotiationModel) -> RunInfo:
-    data = model.data
+    data = model.spec.data
     world = model.world
     names = {gid: gov["name"] for gid, gov in data["governments"].items()}
     parties = []
@@ -116,7 +112,7 @@ def run_info(model: NegotiationModel) -> RunInfo:
                 index=gov.index,
                 instruments=gov.instruments,
                 strategy=repr(gov.strategy),
-                floor=float(gov.spec["tariff_floor"]),
+                floor=float(gov.party.config.tariff_floor_pct),
                 partner=gov.partner or "",
             )
         )
@@ -143,7 +139,7 @@ def run_info(model: NegotiationModel) -> RunInfo:
         )
     events = []
     for event in data["calendar"]:
-        r = model.round_of(event["date"], event["type"] in POLICY_EVENTS)
+        r = model.calendar.round_of(event["date"], event["type"] in POLICY_EVENTS)
         if 1 <= r <= model.horizon:
             events.append(Event(r, event["date"], event["type"], event["label"]))
     controls = [
@@ -178,8 +174,8 @@ def run_info(model: NegotiationModel) -> RunInfo:
         groups=groups,
         events=events,
         horizon=model.horizon,
-        start_date=model.start_date,
-        round_days=model.round_days,
+        start_date=model.calendar.start,
+        round_days=model.calendar.round_days,
         threshold=float(data["outcomes"]["trade_war_escalation"]),
         war_rounds=int(data["outcomes"]["trade_war_rounds"]),
         max_tariff_pct=float(data["economy"]["max_tariff"]),

@@ -70,12 +70,14 @@ def evaluate(
     controls: np.ndarray,
     purchases: np.ndarray,
     state: FirmState,
+    enforcement: np.ndarray,
     weeks: float | np.ndarray | None = None,
 ) -> RoundEval:
     """Value B policy states for one round.
 
     ``tariff`` is (B, F) in fractions, ``controls`` (B, C, 2) integer levels and
-    ``purchases`` (B,) committed purchases in $bn/yr. ``weeks`` (a number or (B, 1))
+    ``purchases`` (B,) committed purchases in $bn/yr; ``enforcement`` (K,) is the share
+    of rerouting each third country blocks. ``weeks`` (a number or (B, 1))
     sets how long stockpiles are drawn down before the round is valued; by default one
     round, more to value the no-deal path some rounds ahead.
     """
@@ -85,7 +87,7 @@ def evaluate(
     k = world.round_years
     weeks = world.round_weeks if weeks is None else weeks
 
-    fl = _flows(world, tariff)
+    fl = _flows(world, tariff, enforcement)
 
     # X1: exporters lose their margin on lost sales and the price cut on what they still
     # sell (fl["export_loss"]), and earn their margin less the rerouting cost on what
@@ -109,31 +111,31 @@ def evaluate(
             re_cut,
             weeks,
             state.stock_target,
-            prm["restock_rate"],
+            prm.restock_rate,
         )
     else:
         stock, short = np.broadcast_to(state.stockpile, (b, f.revenue.size)), zeros
     if re_cut is not zeros:
-        outage = outage_fraction(f.rare_earth_dependence, re_cut, short, prm["outage_ramp_weeks"])
-        own_re = prm["rare_earth_cut"][controls[:, :, RE]][:, f.country]
+        outage = outage_fraction(f.rare_earth_dependence, re_cut, short, prm.outage_ramp_weeks)
+        own_re = world.rare_earth_cut[controls[:, :, RE]][:, f.country]
         lost_output = f.revenue * outage
         d_controls = -co["re_exports"] * own_re
     if controls[:, :, CHIPS].any():
         chip_cut = _target_cut(world, controls, CHIPS, state, extraterritorial=False)
-        own_chip = prm["chip_cut"][controls[:, :, CHIPS]][:, f.country]
+        own_chip = world.chip_cut[controls[:, :, CHIPS]][:, f.country]
         lost_output = lost_output + f.revenue * f.tech_dependence * chip_cut
         d_controls = d_controls - co["tech_exports"] * own_chip
     d_controls = d_controls - f.margin * lost_output
 
     # P1: purchase commitments, delivered in part
-    delivered = prm["delivery_ratio"] * purchases
+    delivered = prm.delivery_ratio * purchases
     if delivered.any():
         d_controls = d_controls + co["purchase"] * delivered[:, None]
 
     external = k * (d_export + d_controls)
     delta = external + fl["domestic"]
     # wages lost on output lost to outages and on exports not rerouted (welfare only)
-    wages = (-k * prm["labour_share"]) * (lost_output + lost - rerouted)
+    wages = (-k * prm.labour_share) * (lost_output + lost - rerouted)
 
     # W1: national welfare: tariff revenue less consumer cost, firms' external profit
     # changes and lost wages; tariff revenue on rerouted goods and third-country value added
@@ -143,7 +145,7 @@ def evaluate(
         welfare += (flow_rer * fl["via_tariff"]) @ world.flow_onehot_importer
         welfare[:, world.third] += np.einsum("bf,bfk->bk", flow_rer, fl["share"])
     if world.buyer >= 0 and delivered.any():
-        welfare[:, world.buyer] -= k * prm["purchase_premium"] * delivered
+        welfare[:, world.buyer] -= k * prm.purchase_premium * delivered
     return RoundEval(
         welfare=welfare,
         firm_delta=delta,
@@ -159,13 +161,13 @@ def evaluate(
     )
 
 
-def _flows(world: World, tariff: np.ndarray) -> dict[str, np.ndarray]:
+def _flows(world: World, tariff: np.ndarray, enforcement: np.ndarray) -> dict[str, np.ndarray]:
     """T1-T6 and D1 for each flow (B, F), the per-unit effects gathered to firms, and the
     flow terms of W1 (per round).
 
     They depend only on the tariffs (and third countries' enforcement), so the last few
     results are kept: most rounds repeat the tariffs of an earlier valuation."""
-    key = tariff.tobytes() + world.enforcement.tobytes()
+    key = tariff.tobytes() + enforcement.tobytes()
     cache = world._flow_cache
     hit = cache.get(key)
     if hit is not None:
@@ -173,7 +175,7 @@ def _flows(world: World, tariff: np.ndarray) -> dict[str, np.ndarray]:
     prm = world.params
     co = _coefficients(world)
     k = world.round_years
-    phi, eps = prm["pass_through"], prm["elasticity"]
+    phi, eps = prm.pass_through, prm.elasticity
     p_m = importer_price(tariff, phi)
     p_x = exporter_price(tariff, phi)
     m = import_volume(world.m_free, p_m, eps)
@@ -186,16 +188,16 @@ def _flows(world: World, tariff: np.ndarray) -> dict[str, np.ndarray]:
             diversion_share(
                 tariff[..., None],
                 world.t_via,
-                prm["reroute_cost"],
-                prm["reroute_response"],
-                world.enforcement,
+                world.reroute_cost,
+                prm.reroute_response_per_pp,
+                enforcement,
             )
             * world.divertible[:, None]
         )
         dsum = d.sum(axis=-1)
         split = d / np.maximum(dsum[..., None], 1e-300)  # (B, F, K) split of rerouted goods
         via_tariff = k * (split * world.t_via).sum(axis=-1)
-        share = (k * prm["third_country_value_added"]) * split
+        share = (k * prm.third_country_value_added) * split
     else:
         dsum = np.zeros_like(tariff)
     lost_unit = 1.0 - ratio
@@ -233,20 +235,20 @@ def _zeros(world: World, b: int) -> np.ndarray:
 
 def _coefficients(world: World) -> dict[str, np.ndarray]:
     """Per-firm constants of the round's arithmetic, computed once per world."""
-    co = getattr(world, "_coef", None)
+    co = world._memo.get("coef")
     if co is None:
         f, prm = world.firms, world.params
         co = {
             "out": np.maximum(f.flow_out, 0),
             "in": np.maximum(f.flow_in, 0),
-            "keep": np.maximum(0.0, f.margin - prm["reroute_cost"]),
-            "compete": f.competing * prm["domestic_price_response"],
-            "absorb": f.imports_free * (1.0 - prm["retail_pass_through"]),
+            "keep": np.maximum(0.0, f.margin - world.reroute_cost),
+            "compete": f.competing * prm.domestic_price_response,
+            "absorb": f.imports_free * (1.0 - prm.retail_pass_through),
             "re_exports": f.margin * f.rare_earth_exports,
             "tech_exports": f.margin * f.tech_exports,
             "purchase": f.margin * f.purchase_share,
         }
-        world._coef = co
+        world._memo["coef"] = co
     return co
 
 
@@ -254,12 +256,12 @@ def _target_cut(world, controls, column, state, extraterritorial):
     """Share of a controlled input withheld from each firm (B, N): the strongest control
     any other country applies to it (C1). Firms in a third country are reached only at
     level 3 (extraterritorial) of rare-earth controls."""
-    cut_by_level = world.params["rare_earth_cut" if column == RE else "chip_cut"]
+    cut_by_level = world.rare_earth_cut if column == RE else world.chip_cut
     cut = None
     for c in world.controllers[column]:
         level = controls[:, c, column]
         s = effective_cut(
-            level, cut_by_level, state.control_weeks[c, column], world.params["substitution_weeks"]
+            level, cut_by_level, state.control_weeks[c, column], world.params.substitution_weeks
         )[:, None]
         reach = world.target_partner[c]
         if extraterritorial and (level == 3).any():

@@ -4,12 +4,12 @@ flows and the firm table drawn from the scenario's sector-level firm specificati
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from negotiation_sim.core import CONTROL_COLUMNS
+from negotiation_sim.economy.params import EconomyParams, EconomySpec
 from negotiation_sim.economy.tariffs import free_trade_volume
 
 RE, CHIPS = CONTROL_COLUMNS["rare_earth"], CONTROL_COLUMNS["chips"]  # control-level columns
@@ -43,10 +43,12 @@ class FirmTable:
         return len(self.revenue)
 
 
-@dataclass
+@dataclass(frozen=True, eq=False)
 class World:
-    """The economy's structure for a run. Everything is fixed except ``enforcement``,
-    which third countries' moves change."""
+    """The economy's structure for a run, fixed for the whole run (the policy state,
+    third countries' enforcement included, lives in ``game.policy.Policy``).
+
+    ``max_tariff`` and ``reroute_cost`` are fractions (the parameters hold percent)."""
 
     countries: list[str]
     parties: tuple[int, int]
@@ -54,7 +56,7 @@ class World:
     partner_of: np.ndarray  # negotiating partner of each country, -1 for third countries
     groups: list[str]
     group_sector: list[str]
-    params: dict[str, Any]
+    params: EconomyParams
     round_years: float
     round_weeks: float
     # flows
@@ -65,7 +67,7 @@ class World:
     m_free: np.ndarray
     divertible: np.ndarray
     t_via: np.ndarray  # (F, K) importer's tariff on each third country, fraction
-    enforcement: np.ndarray  # (K,)
+    initial_enforcement: np.ndarray  # (K,)
     initial_tariff: np.ndarray  # (F,) fraction
     # firms and one-hot maps (dense, float) used to aggregate with matrix products
     firms: FirmTable
@@ -77,15 +79,31 @@ class World:
     holds: np.ndarray  # (C, 2) bool: country holds rare_earth / chips instrument
     initial_controls: np.ndarray  # (C, 2) int
     buyer: int  # -1 if no purchase lever
+    max_tariff: float = field(init=False)
+    reroute_cost: float = field(init=False)
+    rare_earth_cut: np.ndarray = field(init=False)
+    chip_cut: np.ndarray = field(init=False)
+    #: countries holding each control instrument: (rare-earth holders, chip holders)
+    controllers: tuple[list[int], list[int]] = field(init=False)
 
     def __post_init__(self) -> None:
-        self._flow_cache: dict[bytes, dict] = {}
-        self._zeros: dict[int, np.ndarray] = {}
-        #: countries holding each control instrument: (rare-earth holders, chip holders)
-        self.controllers: tuple[list[int], list[int]] = (
-            [int(c) for c in np.flatnonzero(self.holds[:, RE])],
-            [int(c) for c in np.flatnonzero(self.holds[:, CHIPS])],
-        )
+        prm = self.params
+        derived = {
+            "max_tariff": prm.max_tariff_pct / 100.0,
+            "reroute_cost": prm.reroute_cost_pct / 100.0,
+            "rare_earth_cut": np.asarray(prm.rare_earth_cut, dtype=float),
+            "chip_cut": np.asarray(prm.chip_cut, dtype=float),
+            "controllers": (
+                [int(c) for c in np.flatnonzero(self.holds[:, RE])],
+                [int(c) for c in np.flatnonzero(self.holds[:, CHIPS])],
+            ),
+            # memo tables of evaluate(): they change no result, only its cost
+            "_flow_cache": {},
+            "_zeros": {},
+            "_memo": {},
+        }
+        for name, value in derived.items():
+            object.__setattr__(self, name, value)
 
     @property
     def n_firms(self) -> int:
@@ -96,42 +114,40 @@ class World:
         return np.flatnonzero((self.flow_importer == importer) & (self.flow_exporter == exporter))
 
 
-def _draw(rng: np.random.Generator, span: list[float], n: int) -> np.ndarray:
+def _draw(rng: np.random.Generator, span: tuple[float, float], n: int) -> np.ndarray:
     return rng.uniform(span[0], span[1], n)
 
 
-def build_world(data: dict[str, Any], rng: np.random.Generator) -> World:
-    """Compile validated scenario data into a ``World``, drawing firms from ``rng``.
+def build_world(spec: EconomySpec, rng: np.random.Generator) -> World:
+    """Compile an ``EconomySpec`` into a ``World``, drawing firms from ``rng``.
 
     Draws per firm group, in file order: sizes (log-normal), margin, export intensity,
     rare-earth dependence, stockpile weeks, tech dependence, rerouting capacity.
     """
-    econ = data["economy"]
-    govs = data["governments"]
+    prm = spec.params
+    govs = spec.countries
     countries = list(govs)
     idx = {c: i for i, c in enumerate(countries)}
-    pa, pb = (idx[p] for p in data["scenario"]["parties"])
+    pa, pb = (idx[p] for p in spec.parties)
     n_c = len(countries)
     partner_of = np.full(n_c, -1)
     partner_of[pa], partner_of[pb] = pb, pa
     third = np.array([i for i in range(n_c) if i not in (pa, pb)], dtype=int)
-    phi, eps = econ["pass_through"], econ["elasticity"]
+    phi, eps = prm.pass_through, prm.elasticity
 
     def tariff_of(importer: str, exporter: str, sector: str) -> float:
-        gov = govs[importer]
-        by_sector = gov["sector_tariffs"].get(exporter, {})
-        return by_sector.get(sector, gov["tariffs"].get(exporter, 0.0)) / 100.0
+        return govs[importer].tariff_pct(exporter, sector) / 100.0
 
     # trade flows from the exporting firm groups
     flow_key: dict[tuple[int, int, str], int] = {}
     values: list[float] = []
-    for group in data["firms"].values():
-        if group["exports"] > 0:
-            key = (idx[group["country"]], idx[group["partner"]], group["sector"])
+    for group in spec.firms.values():
+        if group.exports_bn > 0:
+            key = (idx[group.country], idx[group.partner], group.sector)
             if key not in flow_key:
                 flow_key[key] = len(values)
                 values.append(0.0)
-            values[flow_key[key]] += group["exports"]
+            values[flow_key[key]] += group.exports_bn
     keys = list(flow_key)
     flow_exporter = np.array([k[0] for k in keys], dtype=int)
     flow_importer = np.array([k[1] for k in keys], dtype=int)
@@ -139,7 +155,7 @@ def build_world(data: dict[str, Any], rng: np.random.Generator) -> World:
     value_ref = np.array(values, dtype=float)
     t_ref = np.array(
         [
-            govs[countries[i]]["reference_tariffs"].get(countries[e], 0.0) / 100.0
+            govs[countries[i]].reference_tariffs_pct.get(countries[e], 0.0) / 100.0
             for e, i in zip(flow_exporter, flow_importer, strict=True)
         ]
     )
@@ -154,9 +170,9 @@ def build_world(data: dict[str, Any], rng: np.random.Generator) -> World:
     t_via = np.array(
         [[tariff_of(countries[i], countries[k], s) for k in third] for _, i, s in keys]
     ).reshape(len(keys), len(third))
-    enforcement = np.array([govs[countries[k]]["transship_enforcement"] for k in third])
+    enforcement = np.array([govs[countries[k]].transship_enforcement for k in third])
 
-    firms, groups, group_sector = _draw_firms(data, rng, idx, flow_key, m_free, value_ref)
+    firms, groups, group_sector = _draw_firms(spec, rng, idx, flow_key, m_free, value_ref)
     n = len(firms)
     onehot_out = np.zeros((n, len(keys)))
     has = firms.flow_out >= 0
@@ -174,16 +190,10 @@ def build_world(data: dict[str, Any], rng: np.random.Generator) -> World:
     controls = np.zeros((n_c, 2), dtype=int)
     for c, gov in enumerate(govs.values()):
         for name, col in CONTROL_COLUMNS.items():
-            holds[c, col] = name in gov["instruments"]
-            controls[c, col] = gov["controls"].get(name, 0)
-    neg = data["negotiation"]
-    buyer = idx[neg["buyer"]] if neg["max_purchases"] > 0 else -1
-    params = dict(econ)
-    params["rare_earth_cut"] = np.asarray(econ["rare_earth_cut"], dtype=float)
-    params["chip_cut"] = np.asarray(econ["chip_cut"], dtype=float)
-    params["reroute_cost"] = econ["reroute_cost"] / 100.0
-    params["max_tariff"] = econ["max_tariff"] / 100.0
-    days = data["scenario"]["round_days"]
+            holds[c, col] = name in gov.controls_held
+            controls[c, col] = gov.control_levels.get(name, 0)
+    buyer = idx[spec.purchases.buyer] if spec.purchases.active else -1
+    days = spec.round_days
     return World(
         countries=countries,
         parties=(pa, pb),
@@ -191,7 +201,7 @@ def build_world(data: dict[str, Any], rng: np.random.Generator) -> World:
         partner_of=partner_of,
         groups=groups,
         group_sector=group_sector,
-        params=params,
+        params=prm,
         round_years=days / 365.0,
         round_weeks=days / 7.0,
         flow_exporter=flow_exporter,
@@ -201,7 +211,7 @@ def build_world(data: dict[str, Any], rng: np.random.Generator) -> World:
         m_free=m_free,
         divertible=divertible,
         t_via=t_via,
-        enforcement=enforcement,
+        initial_enforcement=enforcement,
         initial_tariff=initial,
         firms=firms,
         onehot_out=onehot_out,
@@ -215,53 +225,60 @@ def build_world(data: dict[str, Any], rng: np.random.Generator) -> World:
     )
 
 
-def _draw_firms(data, rng, idx, flow_key, m_free, value_ref):
+def _draw_firms(
+    spec: EconomySpec,
+    rng: np.random.Generator,
+    idx: dict[str, int],
+    flow_key: dict[tuple[int, int, str], int],
+    m_free: np.ndarray,
+    value_ref: np.ndarray,
+) -> tuple[FirmTable, list[str], list[str]]:
     """Draw the firm table group by group (see ``build_world``)."""
     cols: dict[str, list[np.ndarray]] = {k: [] for k in FirmTable.__dataclass_fields__}
     groups, group_sector = [], []
-    neg = data["negotiation"]
+    lever = spec.purchases
     seller = None
-    if neg["max_purchases"] > 0:
-        a, b = data["scenario"]["parties"]
-        seller = b if neg["buyer"] == a else a
+    if lever.active:
+        a, b = spec.parties
+        seller = b if lever.buyer == a else a
     scale = np.where(value_ref > 0, m_free / np.maximum(value_ref, 1e-300), 1.0)
-    for g_index, (name, group) in enumerate(data["firms"].items()):
-        n = group["count"]
+    for g_index, (name, group) in enumerate(spec.firms.items()):
+        n = group.count
         groups.append(name)
-        group_sector.append(group["sector"])
-        size = rng.lognormal(0.0, group["size_sigma"], n)
+        group_sector.append(group.sector)
+        size = rng.lognormal(0.0, group.size_sigma, n)
         weight = size / size.sum()
-        margin = _draw(rng, group["margin"], n)
-        intensity = _draw(rng, group["export_spread"], n) * weight
-        rho = _draw(rng, group["rare_earth_dependence"], n)
-        stock = _draw(rng, group["stockpile_weeks"], n)
-        tau = _draw(rng, group["tech_dependence"], n)
-        reroute = _draw(rng, group["reroute_capacity"], n)
-        c, p, s = idx[group["country"]], idx[group["partner"]], group["sector"]
-        out = flow_key.get((c, p, s), -1) if group["exports"] > 0 else -1
+        margin = _draw(rng, group.margin, n)
+        intensity = _draw(rng, group.export_spread, n) * weight
+        rho = _draw(rng, group.rare_earth_dependence, n)
+        stock = _draw(rng, group.stockpile_weeks, n)
+        tau = _draw(rng, group.tech_dependence, n)
+        reroute = _draw(rng, group.reroute_capacity, n)
+        c, p, s = idx[group.country], idx[group.partner], group.sector
+        out = flow_key.get((c, p, s), -1) if group.exports_bn > 0 else -1
         inflow = flow_key.get((p, c, s), -1)
-        exports = group["exports"] * intensity / max(intensity.sum(), 1e-300)
+        exports = group.exports_bn * intensity / max(intensity.sum(), 1e-300)
         cols["group"].append(np.full(n, g_index))
         cols["country"].append(np.full(n, c))
         cols["partner"].append(np.full(n, p))
-        cols["revenue"].append(group["revenue"] * weight)
+        cols["revenue"].append(group.revenue_bn * weight)
         cols["margin"].append(margin)
         cols["exports_free"].append(exports * (scale[out] if out >= 0 else 1.0))
         cols["flow_out"].append(np.full(n, out))
-        imports = group["imports"] * weight if inflow >= 0 else np.zeros(n)
+        imports = group.imports_bn * weight if inflow >= 0 else np.zeros(n)
         cols["imports_free"].append(imports * (scale[inflow] if inflow >= 0 else 1.0))
         cols["flow_in"].append(np.full(n, inflow))
-        cols["competing"].append(group["import_competing"] * weight if inflow >= 0 else 0 * weight)
+        cols["competing"].append(group.import_competing_bn * weight if inflow >= 0 else 0 * weight)
         cols["flow_comp"].append(np.full(n, inflow))
         cols["rare_earth_dependence"].append(rho)
         cols["stockpile_weeks"].append(stock)
         cols["tech_dependence"].append(tau)
-        cols["tech_exports"].append(group["tech_exports"] * weight)
-        cols["rare_earth_exports"].append(group["rare_earth_exports"] * weight)
+        cols["tech_exports"].append(group.tech_exports_bn * weight)
+        cols["rare_earth_exports"].append(group.rare_earth_exports_bn * weight)
         cols["reroute_capacity"].append(reroute)
-        cols["political_weight"].append(np.full(n, group["political_weight"]))
-        buys = seller is not None and group["country"] == seller and s == neg["purchase_sector"]
-        cols["purchase_share"].append(group["revenue"] * weight if buys else np.zeros(n))
+        cols["political_weight"].append(np.full(n, group.political_weight))
+        buys = seller is not None and group.country == seller and s == lever.sector
+        cols["purchase_share"].append(group.revenue_bn * weight if buys else np.zeros(n))
     arrays = {k: np.concatenate(v) if v else np.zeros(0) for k, v in cols.items()}
     for key in ("group", "country", "partner", "flow_out", "flow_in", "flow_comp"):
         arrays[key] = arrays[key].astype(int)

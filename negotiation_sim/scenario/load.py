@@ -9,10 +9,12 @@ import json
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from negotiation_sim.core import CONTROL_INSTRUMENTS
+from negotiation_sim.scenario.config import ScenarioConfig, compile_config
 from negotiation_sim.scenario.schema import MISSING, ListOf, MapOf, Problem, Table, lookup
 from negotiation_sim.scenario.spec import SCENARIO
 
@@ -35,6 +37,11 @@ class Scenario:
     source: str = "<dict>"
     overrides: tuple[str, ...] = ()
     digest: str = field(default="", compare=False)
+
+    @cached_property
+    def config(self) -> ScenarioConfig:
+        """The scenario as frozen, typed configuration (``scenario/config.py``)."""
+        return compile_config(self.data)
 
     @property
     def name(self) -> str:

@@ -7,8 +7,9 @@ its source, a ``classifier`` and one method, ``decide``, that returns a ``Move``
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, ClassVar
 
 import numpy as np
@@ -27,9 +28,10 @@ class Param:
     integer: bool = False
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class GameView:
-    """Everything a government may know when it decides, from its own seat.
+    """Everything a government may know when it decides, from its own seat: a read-only
+    snapshot (tuples and a read-only mapping, never the model's live lists).
 
     ``partner_moves`` are the partner's moves *as perceived* (perception noise applies).
     ``my_payoffs[k]`` is the payoff of this government's move in round ``k + 1``: the
@@ -48,16 +50,24 @@ class GameView:
     horizon: int
     me: str
     partner: str
-    my_moves: list[Move] = field(default_factory=list)
-    partner_moves: list[Move] = field(default_factory=list)
-    my_payoffs: list[float] = field(default_factory=list)
+    my_moves: tuple[Move, ...] = ()
+    partner_moves: tuple[Move, ...] = ()
+    my_payoffs: tuple[float, ...] = ()
     instruments: tuple[str, ...] = ("tariff",)
-    levels: dict[str, float] = field(default_factory=dict)
+    levels: Mapping[str, float] = field(default_factory=dict)
     deal_in_force: str | None = None
     rounds_to_deadline: int | None = None
     lobbying: float = 0.0
     rng: np.random.Generator | None = None
     stage_payoffs: Callable[[], tuple[np.ndarray, np.ndarray]] | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("my_moves", "partner_moves", "my_payoffs", "instruments"):
+            value = getattr(self, name)
+            if not isinstance(value, tuple):
+                object.__setattr__(self, name, tuple(value))
+        if not isinstance(self.levels, MappingProxyType):
+            object.__setattr__(self, "levels", MappingProxyType(dict(self.levels)))
 
     @property
     def time_fraction(self) -> float:
@@ -115,6 +125,11 @@ class Strategy:
 
     def decide(self, view: GameView) -> Move:
         raise NotImplementedError
+
+    @property
+    def ready(self) -> bool:
+        """Whether ``decide`` can answer now; a computer strategy always can."""
+        return True
 
     def aspiration(self, t: float) -> float:
         """Aspiration level u(t) = 1 - t**e in [0, 1] (NegMAS time-based concession)."""

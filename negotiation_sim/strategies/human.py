@@ -67,6 +67,11 @@ class Human(Strategy):
         """The submitted move waiting to be played, or ``None``."""
         return self._queued
 
+    @property
+    def ready(self) -> bool:
+        """A human seat can decide once a move was submitted, or with a fallback."""
+        return self._queued is not None or self.fallback_strategy is not None
+
     def aspiration(self, t: float) -> float:
         """Offers follow the fallback strategy's concession curve when there is one."""
         if self.fallback_strategy is not None:

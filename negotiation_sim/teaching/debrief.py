@@ -26,9 +26,9 @@ from typing import Any
 
 import pandas as pd
 
+from negotiation_sim.abm.model import NegotiationModel
 from negotiation_sim.core import Action
 from negotiation_sim.ensemble import outcome_table, run_ensemble
-from negotiation_sim.model import NegotiationModel
 from negotiation_sim.scenario import Scenario, load_scenario
 from negotiation_sim.strategies import get_strategy
 from negotiation_sim.strategies.base import Strategy
@@ -125,7 +125,7 @@ def play(
         record=False,
     )
     for gid, strategy in strategies.items():
-        model.governments[gid].strategy = strategy
+        model.governments[gid].replace_strategy(strategy)
     while model.running:
         model.step()
     return model

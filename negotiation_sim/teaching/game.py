@@ -21,11 +21,11 @@ from typing import Any
 
 import numpy as np
 
-from negotiation_sim.calendar import event_round
+from negotiation_sim.abm.model import NegotiationModel, Overrides
 from negotiation_sim.core import CONTROL_LEVELS, Action, Move, Package
 from negotiation_sim.economy.world import CONTROL_COLUMNS
-from negotiation_sim.model import NegotiationModel, Overrides
-from negotiation_sim.protocol import build_offer
+from negotiation_sim.game.calendar import event_round
+from negotiation_sim.game.offers import build_offer
 from negotiation_sim.scenario import Scenario, ScenarioError, load_scenario, parse_overrides
 from negotiation_sim.strategies import STRATEGIES, Human, get_strategy
 from negotiation_sim.strategies.base import GameView, Strategy, choose_instrument
@@ -295,7 +295,7 @@ class Game:
         self.horizon = self.model.horizon
         self.parties: tuple[str, str] = self.model.party_ids
         for gid in humans:
-            self.model.governments[gid].strategy = Human()
+            self.model.governments[gid].replace_strategy(Human())
         self.pending: dict[str, Move] = {}
         self._stage: tuple[int, np.ndarray, np.ndarray] | None = None
         self._events = self._calendar()
@@ -446,7 +446,9 @@ class Game:
         if not seat.human or self.finished:
             return False
         try:
-            self.model.governments[gid].strategy = Human(fallback=strategy, **dict(params or {}))
+            self.model.governments[gid].replace_strategy(
+                Human(fallback=strategy, **dict(params or {}))
+            )
         except ValueError as exc:
             raise TeachingError(
                 f"Cannot hand the seat to {strategy!r}: {exc}", "bad_strategy"
@@ -463,12 +465,12 @@ class Game:
         """Bounds for a student's own offer: current levels, floors and caps."""
         m = self.model
         gov, partner = m.governments[gid], m.governments[self.partner_of(gid)]
-        neg = m.data["negotiation"]
+        neg = m.spec.data["negotiation"]
         return {
             "my_tariff": m.tariff_on_partner(gov),
             "partner_tariff": m.tariff_on_partner(partner),
-            "my_floor": gov.spec["tariff_floor"],
-            "partner_floor": partner.spec["tariff_floor"],
+            "my_floor": gov.party.config.tariff_floor_pct,
+            "partner_floor": partner.party.config.tariff_floor_pct,
             "my_controls": gov.controls,
             "partner_controls": partner.controls,
             "max_purchases": neg["max_purchases"],
@@ -481,16 +483,10 @@ class Game:
         m = self.model
         gov = m.governments[gid]
         t = (self.round - 1) / max(1, self.horizon - 1)
+        partner = m.governments[gov.partner]
+        aspiration = gov.strategy.aspiration(t)
         return build_offer(
-            gid,
-            gov.partner,
-            gov.strategy.aspiration(t),
-            m.policy,
-            m.world,
-            m.dirs,
-            m.data["governments"],
-            m.data["negotiation"],
-            m.index,
+            gov.party, partner.party, aspiration, m.policy, m.world, m.dyad, m.config.negotiation
         )
 
     def make_offer(
@@ -508,7 +504,7 @@ class Game:
         self.check_seat(gid)
         m = self.model
         partner = self.partner_of(gid)
-        cap = 100.0 * m.world.params["max_tariff"]
+        cap = 100.0 * m.world.max_tariff
         tariffs = {gid: my_tariff, partner: partner_tariff}
         for g, value in tariffs.items():
             if not isinstance(value, int | float) or not math.isfinite(value):
@@ -535,14 +531,14 @@ class Game:
                         "bad_offer",
                     )
             controls[g] = {name: int(levels.get(name, held[name])) for name in held}
-        neg = m.data["negotiation"]
+        neg = m.spec.data["negotiation"]
         cap_p = neg["max_purchases"]
         if not isinstance(purchases, int | float) or not 0.0 <= purchases <= cap_p:
             raise TeachingError(
                 f"Purchases must be between 0 and {cap_p:g} $bn a year; got {purchases!r}.",
                 "bad_offer",
             )
-        specs = m.data["governments"]
+        specs = m.spec.data["governments"]
         tol = neg["comprehensive_tolerance"]
         full = all(
             tariffs[g] <= specs[g]["tariff_floor"] + tol and not any(controls[g].values())
@@ -584,11 +580,12 @@ class Game:
     def _calendar(self) -> list[UpcomingEvent]:
         m = self.model
         out = []
-        for event in m.data["calendar"]:
-            r = event_round(event, m.start_date, m.round_days)
+        cal = m.calendar
+        for event in m.config.calendar:
+            r = event_round(event, cal.start, cal.round_days)
             if 1 <= r <= self.horizon:
                 out.append(
-                    UpcomingEvent(r, m.date_of(r), event["label"], event["type"], event["deadline"])
+                    UpcomingEvent(r, cal.date_of(r), event.label, event.type, event.deadline)
                 )
         return sorted(out, key=lambda e: e.round)
 
@@ -703,13 +700,13 @@ class Game:
         deal = m.deal
         nxt = self.round
         upcoming = [e for e in self._events if e.round >= nxt]
-        deadline = next((r - nxt for r in m.deadlines if r >= nxt), None)
+        deadline = m.calendar.rounds_to_deadline(nxt)
         mine = theirs = None
         if not self.finished and (stage or partner_stage):
             a, b = self.stage_from(gid)
             mine = a.round(3).tolist() if stage else None
             theirs = b.round(3).tolist() if partner_stage else None
-        neg = m.data["negotiation"]
+        neg = m.spec.data["negotiation"]
         pending = self.pending.get(gid)
         return SeatView(
             gid=gid,
@@ -721,16 +718,16 @@ class Game:
             round=nxt,
             rounds_played=m.round,
             horizon=self.horizon,
-            date=m.date_of(min(nxt, self.horizon)),
+            date=m.calendar.date_of(min(nxt, self.horizon)),
             finished=self.finished,
             outcome=m.outcome,
             instruments=gov.instruments,
             my_tariff=m.tariff_on_partner(gov),
             partner_tariff=m.tariff_on_partner(partner),
-            my_floor=gov.spec["tariff_floor"],
-            partner_floor=partner.spec["tariff_floor"],
-            max_tariff=100.0 * m.world.params["max_tariff"],
-            tariff_step=gov.spec["tariff_step"],
+            my_floor=gov.party.config.tariff_floor_pct,
+            partner_floor=partner.party.config.tariff_floor_pct,
+            max_tariff=100.0 * m.world.max_tariff,
+            tariff_step=gov.party.config.tariff_step_pp,
             my_controls=gov.controls,
             partner_controls=partner.controls,
             deal=deal.kind if deal is not None else None,
@@ -785,7 +782,7 @@ class Game:
                     "moves": [move_to_dict(mv) for mv in gov.moves],
                 }
             )
-        outcomes = m.outcomes
+        outcomes = m.tracker.outcomes
         final = outcomes[-1] if outcomes else "ongoing"
         start = len(outcomes)
         while start > 1 and outcomes[start - 2] == final:
@@ -801,8 +798,8 @@ class Game:
             "parties": list(self.parties),
             "outcome": final,
             "outcome_round": start if outcomes else 0,
-            "deals_struck": m.deals_struck,
-            "deals_broken": m.deals_broken,
+            "deals_struck": m.mechanism.struck,
+            "deals_broken": m.mechanism.broken,
             "final_tariffs": {
                 g: round(m.tariff_on_partner(m.governments[g]), 4) for g in self.parties
             },

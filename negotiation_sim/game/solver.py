@@ -1,5 +1,5 @@
-"""The one-round stage game: payoff matrices of the two governments' moves and its
-Nash equilibria (pure and mixed), by support enumeration (Nisan et al. 2007, ch. 3).
+"""Nash equilibria of the one-round stage game (pure and mixed), by support enumeration
+(Nisan et al. 2007, ch. 3).
 
 Written here rather than taken from nashpy because the game is solved every round:
 pure equilibria are checked directly and 2x2 supports in closed form, so a 3x3 game

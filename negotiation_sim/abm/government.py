@@ -1,0 +1,133 @@
+"""A government agent: its strategy and its own history (moves, what it saw of its
+partner, booked payoffs) and its public standoff. Only its methods change its state."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+from negotiation_sim.core import Action, Move
+from negotiation_sim.game.measures import control_levels
+from negotiation_sim.game.mechanism import Mechanism, Settlement
+from negotiation_sim.game.party import Party
+from negotiation_sim.strategies import Strategy
+from negotiation_sim.strategies.base import GameView
+
+if TYPE_CHECKING:
+    from negotiation_sim.abm.model import NegotiationModel
+
+
+class Government(mesa.Agent):
+    """A government: its instruments, strategy, preferences and history.
+
+    ``payoffs[k]`` is the payoff of ``moves[k]`` (booked when the next round is valued);
+    ``standoff`` counts the rounds of public standoff that an audience cost scales with.
+    """
+
+    def __init__(
+        self, model: NegotiationModel, party: Party, strategy: Strategy, mechanism: Mechanism
+    ) -> None:
+        super().__init__(model)
+        self.party = party
+        self.gid = party.gid
+        self.index = party.index
+        self.name = party.config.name
+        self.partner = party.partner
+        self.instruments = party.instruments
+        self.preferences = party.preferences
+        self.strategy = strategy
+        self._mechanism = mechanism  # read-only: the policy in force
+        self._moves: list[Move] = []
+        self._seen: list[Move] = []  # partner's moves as perceived
+        self._payoffs: list[float] = []
+        self.standoff = 1 if party.config.public_threat else 0
+        self.utility_now = 0.0  # utility of the current round's economy (+ deal value)
+        self.paid = 0.0  # audience cost paid for this round's move
+        self.reservation = float("nan")  # valued only in rounds with offers
+
+    # ------------------------------------------------------------------ history
+    @property
+    def moves(self) -> tuple[Move, ...]:
+        return tuple(self._moves)
+
+    @property
+    def seen(self) -> tuple[Move, ...]:
+        return tuple(self._seen)
+
+    @property
+    def payoffs(self) -> tuple[float, ...]:
+        return tuple(self._payoffs)
+
+    @property
+    def last_move(self) -> Move | None:
+        return self._moves[-1] if self._moves else None
+
+    @property
+    def is_party(self) -> bool:
+        return self.partner is not None
+
+    # ------------------------------------------------------------------ instruments
+    @property
+    def tariffs(self) -> dict[str, dict[str, float]]:
+        """Tariff (%) by partner and sector."""
+        mech = self._mechanism
+        world, tariff = mech.world, mech.policy.tariff
+        out: dict[str, dict[str, float]] = {}
+        for f in np.flatnonzero(world.flow_importer == self.index):
+            exporter = world.countries[int(world.flow_exporter[f])]
+            out.setdefault(exporter, {})[world.flow_sector[f]] = 100.0 * float(tariff[f])
+        return out
+
+    @property
+    def controls(self) -> dict[str, int]:
+        return control_levels(self._mechanism.policy, self.party)
+
+    # ------------------------------------------------------------------ the round
+    @property
+    def ready(self) -> bool:
+        """Whether the strategy can decide now (a human seat needs a submitted move)."""
+        return self.strategy.ready
+
+    def decide(self, view: GameView) -> Move:
+        return self.strategy.decide(view)
+
+    def value_round(self, utility: float) -> None:
+        """This round's utility (U1 plus the value of a deal in force)."""
+        self.utility_now = utility
+
+    def book(self, utility: float) -> None:
+        """Book the payoff of the last move: the utility of the round it led to, less the
+        audience cost paid for it."""
+        if len(self._payoffs) < len(self._moves):
+            self._payoffs.append(utility - self.paid)
+
+    def record(self, move: Move, settlement: Settlement) -> None:
+        """Record this round's move and what the settlement told this government. A
+        concession pays the audience cost of the standoff so far and ends it; an
+        escalation starts one; a standoff grows each round, unless a deal struck in this
+        run is in force (Fearon 1994)."""
+        action = move.action
+        self.paid = (
+            self.preferences.audience_cost(self.standoff) if action is Action.CONCEDE else 0.0
+        )
+        if action is Action.CONCEDE:
+            self.standoff = 0
+        elif action is Action.ESCALATE:
+            self.standoff = max(self.standoff, 1)
+        if settlement.deal_in_run:
+            self.standoff = 0
+        elif self.standoff > 0:
+            self.standoff += 1
+        self.reservation = settlement.reservation[self.gid]
+        self._moves.append(move)
+        self._seen.append(settlement.perceived[self.gid])
+
+    def go_public(self) -> None:
+        """A tariff threat of this government took effect: its standoff is public."""
+        self.standoff = max(self.standoff, 1)
+
+    def replace_strategy(self, strategy: Strategy) -> None:
+        """Hand the seat to another strategy (a classroom takeover, a human seat)."""
+        self.strategy = strategy

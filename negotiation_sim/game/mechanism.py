@@ -1,0 +1,270 @@
+"""The negotiation mechanism: it owns the policy in force and the deal in force, and
+settles a round's moves into a ``Settlement`` (docs/model.md, Process overview):
+
+1. a deal in force breaks if a party escalates (or by an outside shock);
+2. every government's move is applied;
+3. each conceding party proposes a package (N1), unless a comprehensive deal leaves
+   nothing to negotiate (an explicit offer is still considered);
+4. every package is valued against both parties' reservation values (N2) and the best
+   one both accept is struck;
+5. each party perceives its partner's move, misread with the perception noise.
+
+A deal that ends (expiry, break) snaps policies back to at least their pre-deal levels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from negotiation_sim.core import Action, Move, Package
+from negotiation_sim.economy.world import World
+from negotiation_sim.game.dyad import Dyad
+from negotiation_sim.game.measures import escalation
+from negotiation_sim.game.offers import build_offer, package_policy
+from negotiation_sim.game.party import Party
+from negotiation_sim.game.policy import Policy, apply_move, apply_third_country_move
+from negotiation_sim.game.valuation import Valuer
+from negotiation_sim.scenario.config import NegotiationRules
+
+
+@dataclass
+class Deal:
+    """A deal in force. A truce has an expiry round. When a deal expires or breaks,
+    instruments return to at least their ``snapback`` levels and then rise by
+    ``snapback_pp`` points: the tariffs a truce suspended (the initial truce), which a deal
+    that replaces it inherits.
+    ``in_run`` is False for a truce already in force at round 1."""
+
+    package: Package
+    kind: str
+    struck_round: int
+    expires_round: int | None
+    snapback: Policy
+    in_run: bool = True
+    snapback_pp: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Settlement:
+    """What one round's settlement decided. ``perceived[g]`` is the partner's move as
+    party g saw it; ``reservation[g]`` is NaN in rounds without offers; ``struck`` is
+    the deal struck this round (or ``None``)."""
+
+    moves: Mapping[str, Move]
+    perceived: Mapping[str, Move]
+    offers: Mapping[str, Package]
+    reservation: Mapping[str, float]
+    struck: Deal | None
+    deal_in_run: bool
+
+
+class Mechanism:
+    """Owns the negotiation state: the policy in force, the deal in force, this round's
+    news and events, the deal bonus of this round's meetings, and the deal counters."""
+
+    def __init__(
+        self,
+        world: World,
+        dyad: Dyad,
+        parties: Mapping[str, Party],
+        rules: NegotiationRules,
+        escalation_scale_pct: float,
+        valuer: Valuer,
+        rng: np.random.Generator,
+        horizon: int,
+    ) -> None:
+        self.world = world
+        self.dyad = dyad
+        self.parties = parties  # every government, in scenario order
+        self.pair = tuple(parties[g] for g in dyad.ids)
+        self.index = {gid: p.index for gid, p in parties.items()}
+        self.rules = rules
+        self.scale = escalation_scale_pct
+        self.valuer = valuer
+        self.rng = rng
+        self.horizon = horizon
+        self.policy = Policy.initial(world)
+        self.deal: Deal | None = None
+        self.deal_bonus = 0.0
+        self.news = ""
+        self.events: list[str] = []
+        self.struck = 0
+        self.broken = 0
+        self.first_deal_round = 0
+
+    # ------------------------------------------------------------------ the round
+    def settle(
+        self,
+        round_: int,
+        moves: Mapping[str, Move],
+        standoffs: Mapping[str, int],
+        aspiration: Mapping[str, Callable[[float], float]],
+    ) -> Settlement:
+        """Break deals, apply moves, value offers and strike a deal, perceive."""
+        self.news = ""
+        escalated = [p.gid for p in self.pair if moves[p.gid].action is Action.ESCALATE]
+        if self.deal is not None and escalated:
+            self.end_deal(f"broken by {', '.join(escalated)}")
+        elif self.deal is not None and self._shock(self.rules.deal_break_hazard):
+            self.end_deal("broken by outside shock")
+        before = self.policy.copy()
+        for gid, party in self.parties.items():
+            move = moves[gid]
+            if party.is_party:
+                cfg = party.config
+                apply_move(
+                    self.policy, self.world, self.dyad, party.index,
+                    cfg.tariff_floor_pct, cfg.tariff_step_pp, move,
+                )  # fmt: skip
+            else:
+                apply_third_country_move(self.policy, self.world, party.index, move)
+        # a concession proposes a package, except under a comprehensive deal: then there
+        # is nothing left to negotiate (an explicit offer is still considered)
+        settled = self.deal is not None and self.deal.kind == "comprehensive"
+        offers = {
+            p.gid: moves[p.gid].offer or self._offer(p, round_, aspiration[p.gid])
+            for p in self.pair
+            if moves[p.gid].action is Action.CONCEDE
+            and (moves[p.gid].offer is not None or not settled)
+        }
+        reservation = {p.gid: float("nan") for p in self.pair}  # valued only with offers
+        struck = None
+        if offers:
+            struck = self._negotiate(round_, moves, offers, standoffs, reservation, before)
+        return Settlement(
+            moves=dict(moves),
+            perceived=self._perceive(moves),
+            offers=offers,
+            reservation=reservation,
+            struck=struck,
+            deal_in_run=self.deal is not None and self.deal.in_run,
+        )
+
+    def close_round(self) -> None:
+        """Forget this round's meeting bonus and event labels."""
+        self.deal_bonus = 0.0
+        self.events = []
+
+    # ------------------------------------------------------------------ offers
+    def _offer(self, party: Party, round_: int, aspiration: Callable[[float], float]) -> Package:
+        t = (round_ - 1) / max(1, self.horizon - 1)
+        partner = self.parties[party.partner]
+        return build_offer(
+            party, partner, aspiration(t), self.policy, self.world, self.dyad, self.rules
+        )
+
+    def package_state(self, package: Package) -> Policy:
+        """The policy state ``package`` would produce now."""
+        return package_policy(package, self.policy, self.world, self.dyad, self.index)
+
+    def _negotiate(
+        self,
+        round_: int,
+        moves: Mapping[str, Move],
+        offers: Mapping[str, Package],
+        standoffs: Mapping[str, int],
+        reservation: dict[str, float],
+        before: Policy,
+    ) -> Deal | None:
+        """N2: value each offer against both reservation values; strike the best one both
+        accept. The reservation value is the utility of carrying on without a deal,
+        valued ``reservation_lookahead`` rounds ahead (stockpiles keep running down)."""
+        packages = list(offers.values())
+        states = [self.policy] + [self.package_state(p) for p in packages]
+        weeks = np.full((len(states), 1), self.world.round_weeks)
+        weeks[0] *= 1 + self.rules.reservation_lookahead
+        ev = self.valuer.evaluate(states, weeks)
+        weighted = self.valuer.weighted(ev)
+        values = {}
+        for party in self.pair:
+            prefs = party.preferences
+            values[party.gid] = prefs.utility(ev.welfare, weighted)
+            in_deal = prefs.deal_value_bn if self.deal is not None else 0.0
+            reservation[party.gid] = float(values[party.gid][0]) + in_deal
+        best, best_surplus = 0, -np.inf
+        for k in range(1, len(states)):
+            surplus, accepted = 0.0, True
+            for party in self.pair:
+                g = party.gid
+                value = values[g][k] + party.preferences.deal_value_bn + self.deal_bonus
+                value -= self._face_cost(party, states[k], standoffs[g])
+                if moves[g].action is Action.ESCALATE or value < reservation[g]:
+                    accepted = False
+                surplus += value - reservation[g]
+            if accepted and surplus > best_surplus:
+                best, best_surplus = k, surplus
+        if best:
+            return self.strike(packages[best - 1], states[best], round_, before)
+        return None
+
+    def _face_cost(self, party: Party, state: Policy, standoff: int) -> float:
+        """N2: the audience cost of a package in which ``party`` backs down further than
+        its partner (drops of the escalation index from the policy in force)."""
+        partner = self.parties[party.partner]
+        own = self._drop(party, state)
+        other = self._drop(partner, state)
+        return party.preferences.face_cost(standoff, own, other)
+
+    def _drop(self, party: Party, state: Policy) -> float:
+        now = escalation(self.policy, self.dyad, party, self.scale)
+        return now - escalation(state, self.dyad, party, self.scale)
+
+    # ------------------------------------------------------------------ deals
+    def strike(self, package: Package, policy: Policy, round_: int, before: Policy) -> Deal:
+        """Put ``package`` in force. If it fails, policies return to where they were
+        before this round's moves, or, when it replaces a deal in force, to where that
+        deal would have returned them."""
+        expires = round_ + self.rules.truce_rounds if package.kind == "truce" else None
+        old = self.deal
+        snap = old.snapback if old is not None else before
+        pp = old.snapback_pp if old is not None else 0.0
+        self.deal = Deal(package, package.kind, round_, expires, snap.copy(), True, pp)
+        self.policy = policy.copy()
+        self.news = f"{package.kind} struck"
+        self.struck += 1
+        self.first_deal_round = self.first_deal_round or round_
+        return self.deal
+
+    def end_deal(self, why: str) -> None:
+        """The deal ends: policies snap back to at least their pre-deal levels."""
+        deal = self.deal
+        snap = deal.snapback
+        self.policy.tariff = np.maximum(self.policy.tariff, snap.tariff)
+        self.policy.controls = np.maximum(self.policy.controls, snap.controls)
+        if deal.snapback_pp:
+            for party in self.pair:
+                self.dyad.shift(
+                    self.policy.tariff, party.index, deal.snapback_pp, self.world.max_tariff
+                )
+        self.policy.purchases = 0.0
+        self.news = f"{deal.kind} {why}"
+        self.broken += int(why.startswith("broken"))
+        self.events.append(self.news)
+        self.deal = None
+
+    def expire_truce(self, upcoming: int) -> None:
+        """End a truce due to expire by round ``upcoming``."""
+        deal = self.deal
+        if deal is not None and deal.expires_round is not None and deal.expires_round <= upcoming:
+            self.end_deal("expired")
+
+    # ------------------------------------------------------------------ chance
+    def _shock(self, hazard: float) -> bool:
+        """A draw with probability ``hazard``; draws nothing when the hazard is 0."""
+        return hazard > 0 and self.rng.random() < hazard
+
+    def _perceive(self, moves: Mapping[str, Move]) -> dict[str, Move]:
+        """Each party's view of its partner's move, misread with the perception noise."""
+        noise = self.rules.perception_noise
+        out = {}
+        for party in self.pair:
+            seen = moves[party.partner]
+            if noise > 0 and self.rng.random() < noise:
+                other = [a for a in Action if a is not seen.action]
+                action = other[int(self.rng.integers(len(other)))]
+                seen = Move(action, seen.instrument)
+            out[party.gid] = seen
+        return out

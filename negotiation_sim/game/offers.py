@@ -1,0 +1,84 @@
+"""Deal packages: the package a conceding party proposes (N1) and the policy state a
+package would produce. One rule for the protocol and the classroom."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from negotiation_sim.core import CONTROL_COLUMNS, Package
+from negotiation_sim.economy.world import World
+from negotiation_sim.game.dyad import Dyad
+from negotiation_sim.game.party import Party
+from negotiation_sim.game.policy import Policy
+from negotiation_sim.scenario.config import NegotiationRules
+
+
+def build_offer(
+    proposer: Party,
+    partner: Party,
+    aspiration: float,
+    policy: Policy,
+    world: World,
+    dyad: Dyad,
+    rules: NegotiationRules,
+) -> Package:
+    """The package a conceding government proposes at aspiration a in [0, 1] (equation N1).
+
+    The proposer keeps the share a of its escalation above its tariff floor and of its
+    control levels, asks the partner to return to the partner's floor with no controls,
+    and (if a purchase lever exists) the buyer promises (1 - a) * max_purchases while a
+    seller asks for (1 + a) / 2 * max_purchases.
+    """
+    g, p = proposer.gid, partner.gid
+    gi, pi = proposer.index, partner.index
+    a = float(np.clip(aspiration, 0.0, 1.0))
+    own_now = float(dyad.average(policy.tariff, gi))
+    own_floor = proposer.config.tariff_floor_pct
+    own_target = own_floor + a * max(0.0, own_now - own_floor)
+    tariffs = {
+        g: min(own_now, own_target),
+        p: min(float(dyad.average(policy.tariff, pi)), partner.config.tariff_floor_pct),
+    }
+    controls = {
+        g: {
+            name: int(np.floor(a * policy.controls[gi, col] + 1e-9))
+            for name, col in CONTROL_COLUMNS.items()
+            if world.holds[gi, col]
+        },
+        p: {name: 0 for name, col in CONTROL_COLUMNS.items() if world.holds[pi, col]},
+    }
+    purchases = 0.0
+    lever = rules.purchases
+    cap = lever.max_purchases_bn
+    if cap > 0:
+        purchases = (1.0 - a) * cap if lever.buyer == g else 0.5 * (1.0 + a) * cap
+    tol = rules.comprehensive_tolerance_pp
+    floors = {g: own_floor, p: partner.config.tariff_floor_pct}
+    full = all(tariffs[x] <= floors[x] + tol and not any(controls[x].values()) for x in (g, p))
+    return Package(
+        proposer=g,
+        tariffs=tariffs,
+        controls=controls,
+        purchases=purchases,
+        kind="comprehensive" if full else "truce",
+        aspiration=a,
+    )
+
+
+def package_policy(
+    package: Package, policy: Policy, world: World, dyad: Dyad, index: dict[str, int]
+) -> Policy:
+    """The policy state if ``package`` were implemented now. A package never raises a
+    tariff or control above its current level."""
+    out = policy.copy()
+    cap = world.max_tariff
+    for gid, target in package.tariffs.items():
+        g = index[gid]
+        dyad.set_average(out.tariff, g, min(target, float(dyad.average(policy.tariff, g))), cap)
+    for gid, levels in package.controls.items():
+        g = index[gid]
+        for name, level in levels.items():
+            col = CONTROL_COLUMNS[name]
+            out.controls[g, col] = min(int(level), int(policy.controls[g, col]))
+    out.purchases = package.purchases
+    return out

@@ -1,0 +1,35 @@
+"""Valuing policy states through the economy: one call for a batch of states, with the
+firm population's carried state and the enforcement in force."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from negotiation_sim.economy import RoundEval, evaluate
+from negotiation_sim.economy.population import FirmPopulation
+from negotiation_sim.economy.world import World
+from negotiation_sim.game.policy import Policy
+
+
+class Valuer:
+    """Values lists of ``Policy`` states for one round (``economy.evaluate``)."""
+
+    def __init__(self, world: World, population: FirmPopulation) -> None:
+        self.world = world
+        self.population = population
+
+    def evaluate(
+        self, policies: list[Policy], weeks: float | np.ndarray | None = None
+    ) -> RoundEval:
+        """The economy of each state; enforcement is that of the first state."""
+        tariff = np.stack([p.tariff for p in policies])
+        controls = np.stack([p.controls for p in policies])
+        purchases = np.array([p.purchases for p in policies])
+        enforcement = policies[0].enforcement
+        return evaluate(
+            self.world, tariff, controls, purchases, self.population.state, enforcement, weeks
+        )
+
+    def weighted(self, ev: RoundEval) -> np.ndarray:
+        """Politically weighted firm profit changes per country, (B, C)."""
+        return self.population.weighted_delta(ev.firm_delta)
