@@ -390,8 +390,8 @@ class StrategyTest:
         init_kwargs: Mapping[str, Any] | None = None,
         **kwargs: Any,
     ) -> list[tuple[Move, Move]]:
-        """``versus_test`` for a new instance built with ``init_kwargs`` (default: the
-        class's ``init_kwargs``)."""
+        """``versus_test`` for a new instance: the class's ``init_kwargs`` updated by
+        ``init_kwargs``; the other keyword arguments go to ``versus_test``."""
         player = self.make(**(init_kwargs or {}))
         return versus_test(player, opponent, expected_actions, **kwargs)
 
