@@ -30,7 +30,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pytest
 
-from negotiation_sim.moves import Action, Move
+from negotiation_sim.core import Action, Move
 from negotiation_sim.strategies import STRATEGIES, Param, Random, Strategy, get_strategy
 from negotiation_sim.strategies.base import GameView, move
 from negotiation_sim.strategies.match import DEFAULT_PAYOFFS, play_match
