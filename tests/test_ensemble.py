@@ -34,10 +34,10 @@ def test_outcome_table_adds_up_to_one():
     assert (table["probability"] <= table["ci_high"]).all()
 
 
-def test_workers_do_not_change_results():
-    overrides = {"governments.us.strategy": "Random", "governments.cn.strategy": "TitForTat"}
-    one = run_ensemble("us_china_2025", 6, base_seed=5, overrides=overrides, workers=1, rounds=10)
-    two = run_ensemble("us_china_2025", 6, base_seed=5, overrides=overrides, workers=2, rounds=10)
+def test_workers_do_not_change_results(tiny_scenario, pair):
+    overrides = pair("Random", "TitForTat")
+    one = run_ensemble(tiny_scenario, 6, base_seed=5, overrides=overrides, workers=1, rounds=10)
+    two = run_ensemble(tiny_scenario, 6, base_seed=5, overrides=overrides, workers=2, rounds=10)
     pd.testing.assert_frame_equal(one.summaries, two.summaries)
     for name, values in one.series.items():
         assert np.array_equal(values, two.series[name])
@@ -45,7 +45,7 @@ def test_workers_do_not_change_results():
     assert len(set(one.summaries["seed"])) == 6
 
 
-def test_cancel_keeps_the_finished_runs():
+def test_cancel_keeps_the_finished_runs(tiny_scenario):
     cancel = threading.Event()
     seen = []
 
@@ -55,7 +55,7 @@ def test_cancel_keeps_the_finished_runs():
             cancel.set()
 
     result = run_ensemble(
-        "us_china_2025", 10, workers=1, rounds=4, chunk=1, progress=progress, cancel=cancel
+        tiny_scenario, 10, workers=1, rounds=4, chunk=1, progress=progress, cancel=cancel
     )
     assert result.cancelled
     assert len(result.summaries) == 2

@@ -7,25 +7,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from negotiation_sim import NegotiationModel, load_scenario, run_simulation
+from negotiation_sim import NegotiationModel
 from negotiation_sim.abm.firm import Firm
 from negotiation_sim.abm.government import Government
 from negotiation_sim.core import Action, Move
 from negotiation_sim.strategies import MoveRequired
 
-DEFAULT = load_scenario("us_china_2025")
+# Fixtures from tests/conftest.py: default_scenario, tiny_scenario, pair (strategy
+# overrides for us and cn) and run_scenario (a run of the default scenario).
 
 
-def pair(us: str, cn: str, **extra) -> dict:
-    return {"governments.us.strategy": us, "governments.cn.strategy": cn, **extra}
-
-
-def run(overrides=None, seed=0, rounds=None, **kw):
-    return run_simulation(DEFAULT, seed, rounds=rounds, overrides=overrides, **kw)
-
-
-def test_agents_are_mesa_agents_and_firms_are_generated():
-    model = NegotiationModel(DEFAULT, rng=3)
+def test_agents_are_mesa_agents_and_firms_are_generated(default_scenario):
+    model = NegotiationModel(default_scenario, rng=3)
     govs = list(model.agents_by_type[Government])
     firms = list(model.agents_by_type[Firm])
     assert {g.gid for g in govs} == {"us", "cn", "my"}
@@ -40,23 +33,23 @@ def test_agents_are_mesa_agents_and_firms_are_generated():
     assert model.governments["cn"].controls == {"rare_earth": 1}
 
 
-def test_firm_draws_depend_on_the_seed_only():
-    a, b, c = (NegotiationModel(DEFAULT, rng=s) for s in (5, 5, 6))
+def test_firm_draws_depend_on_the_seed_only(tiny_scenario):
+    a, b, c = (NegotiationModel(tiny_scenario, rng=s) for s in (5, 5, 6))
     assert np.array_equal(a.world.firms.revenue, b.world.firms.revenue)
     assert not np.array_equal(a.world.firms.revenue, c.world.firms.revenue)
 
 
-def test_same_seed_same_run_and_stochastic_strategies_vary_with_seed():
+def test_same_seed_same_run_and_stochastic_strategies_vary_with_seed(pair, run_scenario):
     noisy = pair("Random", "LogitQuantalResponse", **{"negotiation.perception_noise": 0.1})
-    one = run(noisy, seed=11).trajectory
-    two = run(noisy, seed=11).trajectory
+    one = run_scenario(noisy, seed=11).trajectory
+    two = run_scenario(noisy, seed=11).trajectory
     pd.testing.assert_frame_equal(one, two)
-    others = [run(noisy, seed=s).trajectory for s in (12, 13)]
+    others = [run_scenario(noisy, seed=s).trajectory for s in (12, 13)]
     assert any(not other["move_us"].equals(one["move_us"]) for other in others)
 
 
-def test_run_result_is_picklable_with_the_summary_keys():
-    result = run(seed=2)
+def test_run_result_is_picklable_with_the_summary_keys(run_scenario):
+    result = run_scenario(seed=2)
     again = pickle.loads(pickle.dumps(result))
     assert again.summary == result.summary
     for key in ("outcome", "outcome_round", "peak_tariffs", "welfare", "final_tariffs"):
@@ -66,13 +59,15 @@ def test_run_result_is_picklable_with_the_summary_keys():
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_policies_stay_within_bounds(seed):
+def test_policies_stay_within_bounds(seed, default_scenario, pair):
     overrides = pair(
         "Random",
         "Random",
         **{"negotiation.implementation_noise": 0.2, "negotiation.deal_break_hazard": 0.1},
     )
-    model = NegotiationModel(DEFAULT, rng=seed, overrides=overrides, record_stage_game=False)
+    model = NegotiationModel(
+        default_scenario, rng=seed, overrides=overrides, record_stage_game=False
+    )
     cap = model.world.max_tariff
     while model.running:
         model.step()
@@ -84,9 +79,11 @@ def test_policies_stay_within_bounds(seed):
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_a_deal_is_honoured_until_it_expires_or_breaks(seed):
+def test_a_deal_is_honoured_until_it_expires_or_breaks(seed, default_scenario, pair):
     overrides = pair("GenerousTitForTat", "Conceder", **{"negotiation.deal_break_hazard": 0.05})
-    model = NegotiationModel(DEFAULT, rng=seed, overrides=overrides, record_stage_game=False)
+    model = NegotiationModel(
+        default_scenario, rng=seed, overrides=overrides, record_stage_game=False
+    )
     struck = 0
     while model.running:
         before = model.deal
@@ -107,9 +104,9 @@ def test_a_deal_is_honoured_until_it_expires_or_breaks(seed):
     assert struck >= 1
 
 
-def test_truce_expires_with_snap_back():
+def test_truce_expires_with_snap_back(default_scenario, pair):
     overrides = pair("AlwaysHold", "AlwaysHold")
-    model = NegotiationModel(DEFAULT, rng=0, overrides=overrides)
+    model = NegotiationModel(default_scenario, rng=0, overrides=overrides)
     rows = []
     while model.running and model.round < 6:
         model.step()
@@ -125,52 +122,57 @@ def test_truce_expires_with_snap_back():
     assert df["tariff_cn_us"][4] == pytest.approx(df["tariff_cn_us"][3] + 24.0)
 
 
-def test_calendar_uses_mesa_event_scheduling():
-    model = NegotiationModel(DEFAULT, rng=0)
+def test_calendar_uses_mesa_event_scheduling(default_scenario):
+    model = NegotiationModel(default_scenario, rng=0)
     assert {2, 4, 8} <= set(model.calendar.by_round)
     model.run_for(2)  # Mesa's clock: each round's opening event, then its step
     assert model.round == 2 and model.time == 2.0
     assert "Negotiators meet in Malaysia" in model.trajectory()["events"][1]
 
 
-def test_a_deal_averts_the_threat_and_suspends_the_control_rule():
-    result = run(pair("AlwaysConcede", "AlwaysConcede"))
+def test_a_deal_averts_the_threat_and_suspends_the_control_rule(pair, run_scenario):
+    result = run_scenario(pair("AlwaysConcede", "AlwaysConcede"))
     events = " ".join(result.trajectory["events"])
     assert "(averted by deal)" in events and "(suspended by deal)" in events
     assert result.trajectory["control_cn_rare_earth"].max() <= 1
 
 
-def test_two_conceders_reach_a_deal():
+def test_two_conceders_reach_a_deal(pair, run_scenario):
     for seed in range(3):
-        result = run(pair("AlwaysConcede", "AlwaysConcede"), seed=seed, trajectory=False)
+        result = run_scenario(pair("AlwaysConcede", "AlwaysConcede"), seed=seed, trajectory=False)
         assert result.outcome == "deal"
         assert result.summary["outcome_round"] <= 5
 
 
-def test_two_escalators_end_in_a_trade_war():
+def test_two_escalators_end_in_a_trade_war(pair, run_scenario):
     for seed in range(3):
-        result = run(pair("AlwaysEscalate", "AlwaysEscalate"), seed=seed, trajectory=False)
+        result = run_scenario(pair("AlwaysEscalate", "AlwaysEscalate"), seed=seed, trajectory=False)
         assert result.outcome == "trade_war"
         assert result.summary["peak_tariffs"]["us_on_cn"] == pytest.approx(250.0)
 
 
-def test_stalemate_at_the_horizon_when_nobody_moves():
+def test_stalemate_at_the_horizon_when_nobody_moves(pair, run_scenario):
     # (the default calendar alone escalates to war, so raise the war threshold)
     overrides = pair("AlwaysHold", "AlwaysHold", **{"outcomes.trade_war_escalation": 0.95})
-    result = run(overrides, trajectory=False)
+    result = run_scenario(overrides, trajectory=False)
     assert result.outcome == "stalemate" and result.summary["outcome_round"] == 52
 
 
-def first_us_concession(extra: dict, seed: int = 0) -> int:
-    overrides = pair("LobbyResponsive", "AlwaysHold", **extra)
-    overrides["governments.us.strategy_params"] = {"threshold": 0.07}
-    df = run(overrides, seed=seed, stage_game=False).trajectory
-    conceded = df.index[df["move_us"].str.startswith("concede")]
-    return int(df["round"][conceded[0]]) if len(conceded) else 10**6
+@pytest.fixture
+def first_us_concession(pair, run_scenario):
+    """Round of the first US concession by a lobby-responsive US (10**6: none)."""
+
+    def first(extra: dict, seed: int = 0) -> int:
+        overrides = pair("LobbyResponsive", "AlwaysHold", us_params={"threshold": 0.07}, **extra)
+        df = run_scenario(overrides, seed=seed, stage_game=False).trajectory
+        conceded = df.index[df["move_us"].str.startswith("concede")]
+        return int(df["round"][conceded[0]]) if len(conceded) else 10**6
+
+    return first
 
 
 @pytest.mark.parametrize("seed", [0, 1])
-def test_more_rare_earth_pressure_makes_the_importer_concede_no_later(seed):
+def test_more_rare_earth_pressure_makes_the_importer_concede_no_later(seed, first_us_concession):
     base = first_us_concession({}, seed)
     assert base < 10**6, "the baseline must concede within the horizon for a real test"
     dependent = first_us_concession({"firms.us_autos.rare_earth_dependence": [0.9, 1.0]}, seed)
@@ -180,8 +182,8 @@ def test_more_rare_earth_pressure_makes_the_importer_concede_no_later(seed):
     assert min(dependent, short) < base  # the pressure really moves the date
 
 
-def test_human_moves_are_supplied_from_outside():
-    model = NegotiationModel(DEFAULT, rng=0, overrides=pair("Human", "TitForTat"))
+def test_human_moves_are_supplied_from_outside(default_scenario, pair):
+    model = NegotiationModel(default_scenario, rng=0, overrides=pair("Human", "TitForTat"))
     human = model.governments["us"].strategy
     with pytest.raises(MoveRequired):
         model.step()
@@ -194,12 +196,12 @@ def test_human_moves_are_supplied_from_outside():
         model.step()
 
 
-def test_run_for_and_step_agree_with_a_human_seat():
+def test_run_for_and_step_agree_with_a_human_seat(default_scenario, pair):
     """A seat that owes a move stops ``step()`` and ``run_for()`` alike before anything
     happens (no calendar event fired, no firm booked); once moves come, both play the
     same rounds."""
-    one = NegotiationModel(DEFAULT, rng=4, overrides=pair("Human", "TitForTat"))
-    two = NegotiationModel(DEFAULT, rng=4, overrides=pair("Human", "TitForTat"))
+    one = NegotiationModel(default_scenario, rng=4, overrides=pair("Human", "TitForTat"))
+    two = NegotiationModel(default_scenario, rng=4, overrides=pair("Human", "TitForTat"))
     plan = [Move(Action.ESCALATE, "tariff"), Move(Action.HOLD), Move(Action.CONCEDE, "tariff")]
     for k, move in enumerate(plan):
         for model, advance in ((one, one.step), (two, lambda: two.run_for(1))):
@@ -221,27 +223,26 @@ def test_run_for_and_step_agree_with_a_human_seat():
     ]
 
 
-def test_human_with_fallback_plays_on():
-    overrides = pair("Human", "AlwaysHold")
-    overrides["governments.us.strategy_params"] = {"fallback": "AlwaysConcede"}
-    model = NegotiationModel(DEFAULT, rng=0, overrides=overrides)
+def test_human_with_fallback_plays_on(default_scenario, pair):
+    overrides = pair("Human", "AlwaysHold", us_params={"fallback": "AlwaysConcede"})
+    model = NegotiationModel(default_scenario, rng=0, overrides=overrides)
     model.step()
     assert model.governments["us"].moves[-1].action is Action.CONCEDE
 
 
-def test_stage_game_is_recorded_with_equilibria():
-    df = run(seed=0, rounds=3).trajectory
+def test_stage_game_is_recorded_with_equilibria(default_scenario, run_scenario):
+    df = run_scenario(seed=0, rounds=3).trajectory
     assert df["stage_payoffs"].str.count(";").eq(8).all()
     assert df["nash_pure"].str.len().gt(0).any() or df["nash_mixed"].str.len().gt(0).any()
-    model = NegotiationModel(DEFAULT, rng=0)
+    model = NegotiationModel(default_scenario, rng=0)
     model.step()
     ua, ub = model.stage_matrices()
     mine, theirs = model.stage_payoffs("cn")
     assert np.allclose(mine, ub.T) and np.allclose(theirs, ua.T)
 
 
-def test_payoffs_are_booked_for_every_move():
-    model = NegotiationModel(DEFAULT, rng=0, rounds=6)
+def test_payoffs_are_booked_for_every_move(tiny_scenario):
+    model = NegotiationModel(tiny_scenario, rng=0, rounds=6)
     while model.running:
         model.step()
     for gov in model.parties:

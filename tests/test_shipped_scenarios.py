@@ -64,8 +64,8 @@ def test_scenario_loads_with_a_name_and_description(name):
 
 
 @pytest.mark.parametrize("name", SHIPPED)
-def test_calendar_dates_fall_within_the_horizon(name):
-    spec = load_scenario(name)
+def test_calendar_dates_fall_within_the_horizon(name, make_scenario):
+    spec = make_scenario(name)
     meta = spec.data["scenario"]
     start, days = meta["start_date"], meta["round_days"]
     model = NegotiationModel(spec, rng=0)
@@ -78,9 +78,9 @@ def test_calendar_dates_fall_within_the_horizon(name):
 
 
 @pytest.mark.parametrize("name", SHIPPED)
-def test_full_run_finishes_with_a_valid_outcome(name):
+def test_full_run_finishes_with_a_valid_outcome(name, make_scenario):
     result = default_run(name)
-    spec = load_scenario(name)
+    spec = make_scenario(name)
     assert result.rounds == spec.rounds
     assert result.summary["rounds"] == spec.rounds
     assert result.outcome in OUTCOMES and result.outcome != "ongoing"
@@ -96,8 +96,8 @@ def test_full_run_finishes_with_a_valid_outcome(name):
 # ---------------------------------------------------------------------------- us_china_2025
 
 
-def test_us_china_2025_parties_firms_and_third_country():
-    spec = load_scenario("us_china_2025")
+def test_us_china_2025_parties_firms_and_third_country(default_scenario):
+    spec = default_scenario
     assert spec.parties == ("us", "cn")
     assert sum(g["count"] for g in spec.data["firms"].values()) >= 200
     assert "my" in spec.data["governments"]
@@ -109,8 +109,10 @@ def test_us_china_2025_parties_firms_and_third_country():
     assert malaysia.name == "Malaysia"
 
 
-def test_us_china_2025_calendar_fires_in_the_rounds_of_its_dates():
-    spec = load_scenario("us_china_2025")
+def test_us_china_2025_calendar_fires_in_the_rounds_of_its_dates(
+    default_scenario, pair, run_scenario
+):
+    spec = default_scenario
     meta = spec.data["scenario"]
     start, days = meta["start_date"], meta["round_days"]
     events = {e["type"]: e for e in spec.data["calendar"]}
@@ -143,8 +145,8 @@ def test_us_china_2025_calendar_fires_in_the_rounds_of_its_dates():
     }
 
     # Nobody moves, so no deal is struck and every event takes effect as scheduled.
-    hold = {"governments.us.strategy": "AlwaysHold", "governments.cn.strategy": "AlwaysHold"}
-    t = run_simulation(spec, seed=0, overrides=hold).trajectory.set_index("round")
+    hold = pair("AlwaysHold", "AlwaysHold")
+    t = run_scenario(hold, scenario=spec).trajectory.set_index("round")
     for kind in ("meeting", "summit", "tariff_threat", "control_rule"):
         r = rounds[kind]
         assert events[kind]["label"] in t.at[r, "events"], kind
@@ -162,17 +164,14 @@ def test_us_china_2025_calendar_fires_in_the_rounds_of_its_dates():
 # ---------------------------------------------------------------------------- trade_war_2018
 
 
-def test_trade_war_2018_two_escalators_end_in_a_trade_war():
-    hawks = {
-        "governments.us.strategy": "AlwaysEscalate",
-        "governments.cn.strategy": "AlwaysEscalate",
-    }
-    result = run_simulation("trade_war_2018", seed=0, overrides=hawks, stage_game=False)
+def test_trade_war_2018_two_escalators_end_in_a_trade_war(pair, run_scenario):
+    hawks = pair("AlwaysEscalate", "AlwaysEscalate")
+    result = run_scenario(hawks, scenario="trade_war_2018", stage_game=False)
     assert result.outcome == "trade_war"
 
 
-def test_trade_war_2018_default_run_escalates_through_2019():
-    spec = load_scenario("trade_war_2018")
+def test_trade_war_2018_default_run_escalates_through_2019(make_scenario):
+    spec = make_scenario("trade_war_2018")
     assert spec.parties == ("us", "cn")
     assert spec.data["scenario"]["start_date"] == dt.date(2018, 1, 1)
     t = default_run("trade_war_2018").trajectory.set_index("round")
@@ -211,8 +210,8 @@ def classroom_raw() -> dict[str, Any]:
     return tomllib.loads(resolve_path("classroom_basic").read_text(encoding="utf-8"))
 
 
-def test_classroom_basic_is_small_symmetric_and_tariff_only():
-    spec = load_scenario("classroom_basic")
+def test_classroom_basic_is_small_symmetric_and_tariff_only(make_scenario):
+    spec = make_scenario("classroom_basic")
     assert spec.parties == ("north", "south")
     assert set(spec.data["governments"]) == {"north", "south"}
     assert 40 <= sum(g["count"] for g in spec.data["firms"].values()) <= 200
