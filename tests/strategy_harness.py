@@ -33,7 +33,7 @@ import pytest
 from negotiation_sim.core import Action, Move
 from negotiation_sim.strategies import STRATEGIES, Param, Random, Strategy, get_strategy
 from negotiation_sim.strategies.base import GameView, move
-from negotiation_sim.strategies.match import DEFAULT_PAYOFFS, play_match
+from negotiation_sim.strategies.match import DEFAULT_PAYOFFS, play_match, shifts_of
 
 E, H, C = Action.ESCALATE, Action.HOLD, Action.CONCEDE
 
@@ -280,19 +280,36 @@ def scripted_views(
     theirs = [Move(Action(int(a))) for a in rng.integers(0, 3, rounds)]
     pays = [float(payoffs[0][m.action, t.action]) for m, t in zip(mine, theirs, strict=False)]
     return [
-        GameView(
-            round=r,
-            horizon=12,
-            me="A",
-            partner="B",
-            my_moves=mine[: r - 1],
-            partner_moves=theirs[: r - 1],
-            my_payoffs=pays[: r - 1],
-            rounds_to_deadline=max(0, 6 - r),
-            stage_payoffs=lambda: payoffs,
+        with_history(
+            GameView(
+                round=r,
+                horizon=12,
+                me="A",
+                partner="B",
+                my_moves=mine[: r - 1],
+                partner_moves=theirs[: r - 1],
+                my_payoffs=pays[: r - 1],
+                rounds_to_deadline=max(0, 6 - r),
+                stage_payoffs=lambda: payoffs,
+            )
         )
         for r in range(1, rounds + 1)
     ]
+
+
+def with_history(view: GameView) -> GameView:
+    """``view`` with the model-derived history fields recomputed from its moves, as
+    ``play_match`` shows them: each side's pain (its payoff at mutual hold less its
+    payoff) and the partner's verified shifts."""
+    mine_pay, theirs_pay = (np.asarray(m, dtype=float) for m in view.stage_payoffs())
+    h = Action.HOLD
+    pairs = [(m.action, t.action) for m, t in zip(view.my_moves, view.partner_moves, strict=True)]
+    return dataclasses.replace(
+        view,
+        pain=tuple(float(mine_pay[h, h] - mine_pay[i, j]) for i, j in pairs),
+        partner_pain=tuple(float(theirs_pay[h, h] - theirs_pay[i, j]) for i, j in pairs),
+        partner_shifts=shifts_of(list(view.partner_moves), list(view.my_moves)),
+    )
 
 
 def splice_round(view: GameView, donor: GameView, back: int) -> GameView:
@@ -302,11 +319,13 @@ def splice_round(view: GameView, donor: GameView, back: int) -> GameView:
     def put(mine: list[Any], theirs: list[Any]) -> list[Any]:
         return [*mine[:k], theirs[k], *mine[k + 1 :]]
 
-    return dataclasses.replace(
-        view,
-        my_moves=put(view.my_moves, donor.my_moves),
-        partner_moves=put(view.partner_moves, donor.partner_moves),
-        my_payoffs=put(view.my_payoffs, donor.my_payoffs),
+    return with_history(
+        dataclasses.replace(
+            view,
+            my_moves=put(view.my_moves, donor.my_moves),
+            partner_moves=put(view.partner_moves, donor.partner_moves),
+            my_payoffs=put(view.my_payoffs, donor.my_payoffs),
+        )
     )
 
 
@@ -486,11 +505,13 @@ class StrategyTest:
         for seed in range(20):
             a, b = scripted_views(seed)[-1], scripted_views(seed + 100)[-1]
             keep = len(a.my_moves) - depth
-            b = dataclasses.replace(
-                b,
-                my_moves=b.my_moves[:keep] + a.my_moves[keep:],
-                partner_moves=b.partner_moves[:keep] + a.partner_moves[keep:],
-                my_payoffs=b.my_payoffs[:keep] + a.my_payoffs[keep:],
+            b = with_history(
+                dataclasses.replace(
+                    b,
+                    my_moves=b.my_moves[:keep] + a.my_moves[keep:],
+                    partner_moves=b.partner_moves[:keep] + a.partner_moves[keep:],
+                    my_payoffs=b.my_payoffs[:keep] + a.my_payoffs[keep:],
+                )
             )
             assert a.my_moves != b.my_moves or a.partner_moves != b.partner_moves
             if stochastic:

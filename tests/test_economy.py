@@ -23,7 +23,7 @@ from negotiation_sim.economy import (
     outage_fraction,
     tariff_revenue,
 )
-from negotiation_sim.scenario import scenario_from_dict
+from negotiation_sim.scenario import load_scenario, scenario_from_dict
 
 
 def test_prices_with_full_and_zero_pass_through():
@@ -206,3 +206,31 @@ def test_batch_rows_are_independent():
     )
     assert ev.welfare[1] == pytest.approx(single.welfare[0])
     assert ev.welfare[1] == pytest.approx(np.zeros(2))
+
+
+def test_us_welfare_loss_at_2018_tariffs_matches_fajgelbaum_et_al():
+    """Fajgelbaum, Goldberg, Kennedy & Khandelwal (2020, QJE 135): the 2018 tariffs cost
+    the US $7.2bn a year net (consumers' and importers' losses less tariff revenue and
+    producers' gains). At Bown's Sep-2018 averages (US 12.0% on China, China 18.3% on
+    the US, from 3.0% / 8.0%), the trade_war_2018 economy gives a US net loss within 25%
+    of it: lost exports cost no wages (their workers are re-employed)."""
+    from negotiation_sim.game.dyad import Dyad
+
+    scenario = load_scenario("trade_war_2018")
+    world = build_world(scenario.config.economy_spec(), np.random.default_rng(0))
+    dyad = Dyad(world)
+    us, cn = world.parties
+    before = world.initial_tariff.copy()
+    after = before.copy()
+    dyad.shift(after, us, 12.0 - 3.0, world.max_tariff)
+    dyad.shift(after, cn, 18.3 - 8.0, world.max_tariff)
+    ev = evaluate(
+        world,
+        np.stack([before, after]),
+        np.stack([world.initial_controls] * 2),
+        np.zeros(2),
+        FirmState.initial(world),
+        world.initial_enforcement,
+    )
+    per_year = (ev.welfare[1, us] - ev.welfare[0, us]) / world.round_years
+    assert per_year == pytest.approx(-7.2, rel=0.25)

@@ -105,7 +105,7 @@ def test_a_deal_is_honoured_until_it_expires_or_breaks(seed, default_scenario, p
 
 
 def test_truce_expires_with_snap_back(default_scenario, pair):
-    overrides = pair("AlwaysHold", "AlwaysHold")
+    overrides = pair("AlwaysHold", "AlwaysHold", **{"negotiation.extension_window": 0})
     model = NegotiationModel(default_scenario, rng=0, overrides=overrides)
     rows = []
     while model.running and model.round < 6:
@@ -152,8 +152,8 @@ def test_two_escalators_end_in_a_trade_war(pair, run_scenario):
 
 
 def test_stalemate_at_the_horizon_when_nobody_moves(pair, run_scenario):
-    # (the default calendar alone escalates to war, so raise the war threshold)
-    overrides = pair("AlwaysHold", "AlwaysHold", **{"outcomes.trade_war_escalation": 0.95})
+    # (levels the calendar alone imposes are no war the parties chose; no extension)
+    overrides = pair("AlwaysHold", "AlwaysHold", **{"negotiation.extension_window": 0})
     result = run_scenario(overrides, trajectory=False)
     assert result.outcome == "stalemate" and result.summary["outcome_round"] == 52
 

@@ -95,11 +95,23 @@ def test_unknown_strategy_and_bad_strategy_parameter(raw):
     assert "governments.cn.strategy: unknown strategy: got 'TitForTwoTats'" in msg
     assert "TitForTat" in msg
     msg = only(
-        errors_for(raw, lambda d: d["governments"]["us"].update(strategy_params={"window": -1}))
+        errors_for(
+            raw,
+            lambda d: d["governments"]["us"].update(
+                strategy="DeadlineBrinkmanship", strategy_params={"window": -1}
+            ),
+        )
     )
     assert "governments.us.strategy_params.window: bad strategy parameter: got -1" in msg
     assert "a whole number from 0 to 52" in msg
-    msg = only(errors_for(raw, lambda d: d["governments"]["us"].update(strategy_params={"w": 1})))
+    msg = only(
+        errors_for(
+            raw,
+            lambda d: d["governments"]["us"].update(
+                strategy="DeadlineBrinkmanship", strategy_params={"w": 1}
+            ),
+        )
+    )
     assert "governments.us.strategy_params.w: unknown parameter: got 1; allowed: window" in msg
 
 
@@ -170,7 +182,9 @@ def test_json_schema_describes_the_format():
 
 
 def test_single_strategy_parameters_can_be_overridden():
-    scenario = load_scenario("us_china_2025")
+    scenario = load_scenario("us_china_2025").with_overrides(
+        ["governments.us.strategy=DeadlineBrinkmanship"]
+    )
     assert scenario.with_overrides(["governments.us.strategy_params.window=2"]).data["governments"][
         "us"
     ]["strategy_params"] == {"window": 2}

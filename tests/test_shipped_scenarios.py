@@ -145,7 +145,7 @@ def test_us_china_2025_calendar_fires_in_the_rounds_of_its_dates(
     }
 
     # Nobody moves, so no deal is struck and every event takes effect as scheduled.
-    hold = pair("AlwaysHold", "AlwaysHold")
+    hold = pair("AlwaysHold", "AlwaysHold", **{"negotiation.extension_window": 0})
     t = run_scenario(hold, scenario=spec).trajectory.set_index("round")
     for kind in ("meeting", "summit", "tariff_threat", "control_rule"):
         r = rounds[kind]
@@ -174,9 +174,10 @@ def test_trade_war_2018_default_run_escalates_through_2019(make_scenario):
     spec = make_scenario("trade_war_2018")
     assert spec.parties == ("us", "cn")
     assert spec.data["scenario"]["start_date"] == dt.date(2018, 1, 1)
+    govs = spec.data["governments"]
+    assert govs["us"]["tariffs"]["cn"] == 3.0 and govs["cn"]["tariffs"]["us"] == 8.0
     t = default_run("trade_war_2018").trajectory.set_index("round")
-    assert t.at[1, "tariff_us_cn"] == pytest.approx(3.0)
-    assert t.at[1, "tariff_cn_us"] == pytest.approx(8.0)
+    assert t.at[1, "tariff_us_cn"] >= 3.0 and t.at[1, "tariff_cn_us"] >= 8.0
     # round 100 starts 25 Nov 2019: without a deal by then, the Section 301 lists have
     # raised the US average above 15%
     assert t.at[100, "date"] == "2019-11-25"
@@ -221,7 +222,7 @@ def test_classroom_basic_is_small_symmetric_and_tariff_only(make_scenario):
         assert gov["tariff_floor"] == 0.0
         assert gov["coercion_weight"] > 0 and gov["lobby_weight"] > 0
     assert north["tariffs"] == {"south": 10.0} and south["tariffs"] == {"north": 10.0}
-    assert north["strategy"] == south["strategy"] == "TitForTat"
+    assert north["strategy"] == south["strategy"] == "CrisisBargainer"
     # apart from names, South's spec is North's with the two ids exchanged
     raw = classroom_raw()
     mirrored = swap_ids(raw["governments"]["north"], "north", "south")
@@ -255,6 +256,10 @@ def test_classroom_basic_stage_game_is_a_tariff_dilemma():
 
 
 def test_classroom_basic_tit_for_tat_pair_plays_symmetrically():
-    t = default_run("classroom_basic").trajectory
+    tft = {
+        "governments.north.strategy": "TitForTat",
+        "governments.south.strategy": "TitForTat",
+    }
+    t = run_simulation("classroom_basic", 0, overrides=tft).trajectory
     np.testing.assert_allclose(t["tariff_north_south"], t["tariff_south_north"])
     assert list(t["move_north"]) == list(t["move_south"])

@@ -35,6 +35,7 @@ from strategy_harness import (
 )
 
 from negotiation_sim.core import Action, Move
+from negotiation_sim.economy.preferences import Resolve
 from negotiation_sim.strategies import (
     STRATEGIES,
     GameView,
@@ -45,6 +46,7 @@ from negotiation_sim.strategies import (
 )
 from negotiation_sim.strategies.base import move
 from negotiation_sim.strategies.concession import Boulware, Conceder, LinearConcession
+from negotiation_sim.strategies.crisis import CostTolerance, CrisisBargainer, VerifiedReciprocity
 from negotiation_sim.strategies.deadline import DeadlineBrinkmanship
 from negotiation_sim.strategies.human import Human
 from negotiation_sim.strategies.learning import RothErev
@@ -543,6 +545,107 @@ class TestLobbyResponsive(StrategyTest):
             init_kwargs={"threshold": 0.5},
             lobbying=[-0.2, 0.6, -0.5, 0.49],
         )
+
+
+# --------------------------------------------------------------------- crisis bargaining
+
+#: read pains and the stage game; remember the whole history (cumulative costs)
+CRISIS: dict[str, Any] = {**MEMORYLESS, "memory_depth": float("inf"), "uses_payoffs": True}
+
+
+def crisis_view(**changes: Any) -> GameView:
+    """A model-like view: one instrument at mid level, my pain and my partner's."""
+    base = GameView(
+        round=5, horizon=20, me="A", partner="B", levels={"tariff": 0.5},
+        pain=(0.0, 0.0), partner_pain=(0.0, 0.0), partner_shifts=(0.0,),
+        resolve=Resolve(cost_tolerance_bn=10.0, audience_sensitivity=1.0, grievance_bn=0.0),
+    )  # fmt: skip
+    return dataclasses.replace(base, **changes)
+
+
+class TestVerifiedReciprocity(StrategyTest):
+    player = VerifiedReciprocity
+    name = "VerifiedReciprocity"
+    expected_classifier: ClassVar[dict[str, Any]] = {**MEMORYLESS, "memory_depth": 1}
+
+    def test_strategy(self) -> None:
+        # Answers the partner's escalation beyond its own: against a constant escalator
+        # its answer balances the next round, so it answers every other round.
+        self.versus_test("E", "HEHEHEHE/EEEEEEEE")
+        # A concession is answered with a concession; holding with holding.
+        self.versus_test("C", "HCCCC/CCCCC")
+        self.versus_test("HHE", "HHHECHEC/HHEHHEHH")
+
+    def test_forgives_a_misread_move_its_measures_do_not_confirm(self) -> None:
+        seen_escalation = crisis_view(partner_moves=(Move(E),), partner_shifts=(0.0,))
+        assert VerifiedReciprocity().decide(seen_escalation).action is H
+        real = crisis_view(partner_moves=(Move(H),), partner_shifts=(0.2,))  # the calendar
+        assert VerifiedReciprocity().decide(real).action is E
+
+
+class TestCostTolerance(StrategyTest):
+    player = CostTolerance
+    name = "CostTolerance"
+    expected_classifier = CRISIS
+    bad_params: ClassVar[list[tuple[dict[str, Any], str]]] = [
+        ({"outlook_rounds": -1}, r"CostTolerance.outlook_rounds = -1 is out of range"),
+    ]
+
+    def test_strategy(self) -> None:
+        # Against an escalator, holding costs 25 a round (the default game), more than
+        # the tolerance of 10: it concedes from round 2 on.
+        self.versus_test("E", "HCCCC/EEEEE")
+        # Against a holder nothing hurts: it holds; a conceder costs it nothing either.
+        self.versus_test("H", "HHHHH/HHHHH")
+        self.versus_test("C", "HHHHH/CCCCC")
+
+    def test_concedes_only_beyond_tolerance_plus_audience_cost(self) -> None:
+        view = crisis_view(pain=(4.0, 4.0), outlook_pain=(0.0, 0.0), partner_shifts=(0.0,))
+        assert CostTolerance().decide(view).action is H  # 8 < 10
+        assert CostTolerance().decide(dataclasses.replace(view, pain=(6.0, 4.0))).action is C
+        costly = dataclasses.replace(view, pain=(6.0, 4.0), audience_cost=5.0)
+        assert CostTolerance().decide(costly).action is H  # 10 < 10 + 5
+        ahead = dataclasses.replace(view, outlook_pain=(1.0, 0.0))  # 8 + 4 x 1 >= 10
+        assert CostTolerance().decide(ahead).action is C
+
+
+class TestCrisisBargainer(StrategyTest):
+    player = CrisisBargainer
+    name = "CrisisBargainer"
+    expected_classifier = CRISIS
+    bad_params: ClassVar[list[tuple[dict[str, Any], str]]] = [
+        ({"ripeness": 2}, r"CrisisBargainer.ripeness = 2 is out of range"),
+    ]
+
+    def test_strategy(self) -> None:
+        # No grievance: it never escalates first; it answers an escalator by seeking a
+        # settlement once holding out costs more than its tolerance (round 2).
+        self.versus_test("E", "HCCCC/EEEEE")
+        self.versus_test("H", "HHHHH/HHHHH")
+        self.versus_test("HHE", "HHHCCCCC/HHEHHEHH")
+
+    def test_presses_a_grievance_only_while_pressing_pays(self) -> None:
+        quiet = crisis_view(stage_payoffs=lambda: DEFAULT_PAYOFFS)
+        assert CrisisBargainer().decide(quiet).action is H  # free trade, no grievance
+        # Mutual escalation costs 20 a round against holding in the default game.
+        small = dataclasses.replace(quiet, resolve=Resolve(10.0, 1.0, 5.0))
+        assert CrisisBargainer().decide(small).action is H
+        large = dataclasses.replace(quiet, resolve=Resolve(10.0, 1.0, 25.0))
+        assert CrisisBargainer().decide(large).action is E
+        hurting = dataclasses.replace(large, pain=(6.0, 6.0), partner_pain=(1.0, 1.0))
+        assert CrisisBargainer().decide(hurting).action is C
+
+    def test_keeps_a_deal_unless_the_partner_defects(self) -> None:
+        deal = crisis_view(deal_in_force="partial", partner_moves=(Move(E),))
+        assert CrisisBargainer().decide(deal).action is H  # a misread move: forgiven
+        defected = dataclasses.replace(deal, partner_shifts=(0.1,))
+        assert CrisisBargainer().decide(defected).action is E
+
+    def test_a_mutually_hurting_stalemate_brings_talks_sooner(self) -> None:
+        one_sided = crisis_view(pain=(3.0, 3.0), partner_pain=(0.0, -1.0))
+        assert CrisisBargainer().decide(one_sided).action is H  # 6 < 10
+        mutual = dataclasses.replace(one_sided, partner_pain=(1.0, 1.0))
+        assert CrisisBargainer().decide(mutual).action is C  # 6 >= 0.5 x 10
 
 
 # ------------------------------------------------------------------------------ Human

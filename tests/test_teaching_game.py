@@ -176,8 +176,8 @@ def test_us_china_view_shows_the_calendar_and_controls():
     assert "Threatened +100% US tariff" in labels
     assert view.rounds_to_deadline == 2  # the summit, round 3
     assert view.my_controls == {"rare_earth": 1} and view.partner_controls == {"chips": 2}
-    assert game.seats["us"].strategy == "DeadlineBrinkmanship"
-    assert game.seats["us"].params == {"window": 1}
+    assert game.seats["us"].strategy == "CrisisBargainer"  # the scenario default
+    assert game.seats["us"].params == {}
     game.submit("cn", "escalate", "rare_earth")
     assert game.seat_view("cn").my_controls == {"rare_earth": 2}
     offer = game.make_offer("cn", 21.2, 20.8, {"rare_earth": 0}, {"chips": 0}, purchases=50.0)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from negotiation_sim.strategies import TitForTat
+from negotiation_sim.strategies import CrisisBargainer, TitForTat
 from negotiation_sim.teaching.bots import Bot, play_class, play_room, random_policy, tit_for_tat
 from negotiation_sim.teaching.debrief import (
     build_debrief,
@@ -227,7 +227,7 @@ def test_counterfactuals_put_each_library_strategy_in_the_seat():
     assert sorted(c.strategy for c in table) == sorted(library_strategies())
     assert [c.payoff for c in table] == sorted((c.payoff for c in table), reverse=True)
     # the same strategy in the same seat, same seed, same opponent, run directly
-    direct = play(record, {"north": TitForTat(), "south": TitForTat()})
+    direct = play(record, {"north": TitForTat(), "south": CrisisBargainer()})
     tft = next(c for c in table if c.strategy == "TitForTat")
     assert tft.payoff == pytest.approx(sum(direct.governments["north"].payoffs))
 
@@ -239,7 +239,7 @@ def test_ensemble_comparison_places_the_game_among_computer_played_games():
     assert 0.0 <= e.welfare_percentile <= 1.0 and 0.0 <= e.outcome_share <= 1.0
     assert e.table["probability"].sum() == pytest.approx(1.0)
     assert set(e.by_strategy["strategy"]) == set(library_strategies())
-    assert e.partner_strategy == "TitForTat"
+    assert e.partner_strategy == "CrisisBargainer"  # the scenario default
 
 
 def test_the_narrative_tells_what_happened_from_the_events():
@@ -261,7 +261,7 @@ def test_build_debrief_ranks_the_student():
     record = finished_record(rounds=4)
     d = build_debrief(record, "north", ensemble_seeds=1)
     assert d.rank is not None and 1 <= d.rank <= len(library_strategies()) + 1
-    assert d.opponent == "the computer, playing TitForTat"
+    assert d.opponent == "the computer, playing CrisisBargainer"
     assert d.ensemble is not None and d.ensemble.runs == len(library_strategies())
     quick = build_debrief(record, "north", with_counterfactuals=False, ensemble_seeds=0)
     assert quick.counterfactuals == [] and quick.ensemble is None

@@ -3,6 +3,7 @@ partner, booked payoffs) and its public standoff. Only its methods change its st
 
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING
 
 import mesa
@@ -17,6 +18,10 @@ from negotiation_sim.strategies.base import GameView
 
 if TYPE_CHECKING:
     from negotiation_sim.abm.model import NegotiationModel
+
+
+#: rounds of hurting after which time presses half as hard as it can (assumption)
+TIME_CONSTANT_ROUNDS = 26
 
 
 class Government(mesa.Agent):
@@ -46,6 +51,11 @@ class Government(mesa.Agent):
         self.utility_now = 0.0  # utility of the current round's economy (+ deal value)
         self.paid = 0.0  # audience cost paid for this round's move
         self.reservation = float("nan")  # valued only in rounds with offers
+        # conflict costs ($bn per round below the pre-dispute reference), mine and my
+        # partner's, now and on the no-deal outlook; escalation levels at each decision
+        self._pain: list[tuple[float, float]] = []
+        self._ahead: tuple[float, float] = (0.0, 0.0)
+        self._levels: list[tuple[float, float]] = []
 
     # ------------------------------------------------------------------ history
     @property
@@ -67,6 +77,53 @@ class Government(mesa.Agent):
     @property
     def is_party(self) -> bool:
         return self.partner is not None
+
+    @property
+    def pain(self) -> tuple[float, ...]:
+        """My conflict cost each round so far ($bn below the pre-dispute reference)."""
+        return tuple(p for p, _ in self._pain)
+
+    @property
+    def partner_pain(self) -> tuple[float, ...]:
+        """My partner's conflict cost each round, as the public economics shows it."""
+        return tuple(q for _, q in self._pain)
+
+    @property
+    def outlook_pain(self) -> tuple[float, float]:
+        """(mine, partner's) conflict cost per round on the calendar's no-deal outlook."""
+        return self._ahead
+
+    @property
+    def partner_shifts(self) -> tuple[float, ...]:
+        """At each decision after the first, how much my partner's escalation index rose
+        since my previous decision beyond any rise of my own (its moves and the
+        calendar's measures alike; a snap-back that raises both sides, or its answer to
+        my own escalation, is no shift; a fall is a negative shift). Observed policy,
+        not perceived moves: what a government can verify."""
+        lv = self._levels
+        return tuple((b1 - b0) - max(0.0, a1 - a0) for (a0, b0), (a1, b1) in itertools.pairwise(lv))
+
+    @property
+    def pressure(self) -> float:
+        """How hard time and pain press me, in [0, 1]: the larger of my conflict cost
+        (so far plus the outlook's, over the reservation lookahead) as a share of my
+        cost tolerance and the time share n / (n + 26) of the n rounds I have been
+        hurting (assumption: a half-year time constant). It sets the point of my
+        concession curve for offers."""
+        spent = sum(max(0.0, p) for p in self.pain)
+        hurting = sum(p > 0 for p in self.pain)
+        tolerance = max(self.preferences.resolve.cost_tolerance_bn, 1e-9)
+        pain = min(1.0, (spent + max(0.0, self._ahead[0])) / tolerance)
+        return max(pain, hurting / (hurting + TIME_CONSTANT_ROUNDS))
+
+    def observe_pain(self, now: tuple[float, float], ahead: tuple[float, float]) -> None:
+        """Record this round's conflict costs (mine, partner's) and the outlook's."""
+        self._pain.append((float(now[0]), float(now[1])))
+        self._ahead = (float(ahead[0]), float(ahead[1]))
+
+    def see_levels(self, mine: float, partner: float) -> None:
+        """Note both escalation indices as I decide (for ``partner_shifts``)."""
+        self._levels.append((mine, partner))
 
     # ------------------------------------------------------------------ instruments
     @property

@@ -29,7 +29,7 @@ from negotiation_sim.game.calendar import Calendar, fire
 from negotiation_sim.game.dyad import Dyad
 from negotiation_sim.game.mechanism import Deal, Mechanism, Settlement
 from negotiation_sim.game.outcome import OutcomeTracker
-from negotiation_sim.game.party import make_party
+from negotiation_sim.game.party import draw_resolve, make_party
 from negotiation_sim.game.policy import Policy, check_move
 from negotiation_sim.game.record import RecordLayout
 from negotiation_sim.game.stagegame import stage_matrices
@@ -85,11 +85,13 @@ class NegotiationModel(mesa.Model):
         self.index = {gid: i for i, gid in enumerate(world.countries)}
         self.dyad = Dyad(world)
         self.party_ids: tuple[str, str] = self.dyad.ids
-        parties = {
-            gid: make_party(g, self.index[gid], p := self.dyad.partner_or_none(gid),
-                            None if p is None else self.index[p])
-            for gid, g in config.governments.items()
-        }  # fmt: skip
+        govs, cap = config.governments, config.negotiation.audience_cap_rounds
+        parties = {}
+        for gid, g in govs.items():  # private resolve, drawn after the firms
+            p = self.dyad.partner_or_none(gid)
+            partner, p_index = (None, None) if p is None else (govs[p], self.index[p])
+            resolve = draw_resolve(g, self.rng)
+            parties[gid] = make_party(g, self.index[gid], partner, p_index, resolve, cap)
         self.population = FirmPopulation(world)
         self.valuer = Valuer(world, self.population)
         self.calendar = Calendar(config.calendar, meta.start_date, meta.round_days, self.horizon)
@@ -105,6 +107,7 @@ class NegotiationModel(mesa.Model):
         self.firms = [Firm(self, self.population, row) for row in range(world.n_firms)]
         if config.negotiation.initial_truce:
             mech.deal = self.calendar.initial_truce(mech)
+        mech.outlook = lambda round_, ahead: self.calendar.outlook(mech, round_, ahead)
         self.schedule_event(self._open_round, at=0.5, priority=Priority.HIGH)
         self.tracker = OutcomeTracker(config.outcomes, self.horizon, self._tariffs())
         self.cumulative_welfare = np.zeros(len(world.countries))
@@ -155,11 +158,36 @@ class NegotiationModel(mesa.Model):
         self.schedule_event(self._open_round, at=upcoming + 0.5, priority=Priority.HIGH)
 
     def value_economy(self) -> RoundEval:
-        """Value this round's economy from the policies in force (after calendar events)."""
-        self.last_eval = ev = self.valuer.evaluate([self.policy])
+        """Value this round's economy from the policies in force (after calendar events),
+        with two more states for the parties' conflict costs: the pre-dispute reference
+        (both at their tariff floors, no controls) and the calendar's no-deal outlook."""
+        ahead = self.config.negotiation.reservation_lookahead
+        states = [self.policy, self.reference(), self.mechanism.outlook(self.round, ahead)]
+        weeks = np.full((3, 1), self.world.round_weeks)
+        weeks[2] *= 1 + ahead
+        full = self.valuer.evaluate(states, weeks)
+        self.last_eval = ev = full.row(0)
+        weighted = self.valuer.weighted(full)
+        u = {g.gid: g.preferences.utility(full.welfare, weighted) for g in self.parties}
         for gov, value in zip(self.parties, self._utilities(ev), strict=True):
+            mine, theirs = u[gov.gid], u[gov.partner]
             gov.value_round(value)
+            gov.observe_pain(
+                now=(mine[1] - mine[0], theirs[1] - theirs[0]),
+                ahead=(mine[1] - mine[2], theirs[1] - theirs[2]),
+            )
         return ev
+
+    def reference(self) -> Policy:
+        """The pre-dispute reference: the policy in force with both parties' tariffs on
+        each other at their floors, no controls and no purchases."""
+        ref = self.policy.copy()
+        for gov in self.parties:
+            floor = gov.party.config.tariff_floor_pct
+            self.dyad.set_average(ref.tariff, gov.index, floor, self.world.max_tariff)
+            ref.controls[gov.index] = 0
+        ref.purchases = 0.0
+        return ref
 
     def _utilities(self, ev: RoundEval) -> list[float]:
         weighted = self.valuer.weighted(ev)
@@ -194,7 +222,9 @@ class NegotiationModel(mesa.Model):
         """The mechanism settles the moves; each party records what it did and saw."""
         standoffs = {g.gid: g.standoff for g in self.parties}
         aspiration = {g.gid: g.strategy.aspiration for g in self.parties}
-        self.settlement = s = self.mechanism.settle(self.round, moves, standoffs, aspiration)
+        pressure = {g.gid: g.pressure for g in self.parties}
+        s = self.mechanism.settle(self.round, moves, standoffs, aspiration, pressure)
+        self.settlement = s
         expires = s.struck.expires_round if s.struck is not None else None
         if expires is not None and expires <= self.horizon:
             self.schedule_event(self._expire_truce, at=expires - 0.5)
@@ -212,7 +242,8 @@ class NegotiationModel(mesa.Model):
             g.gid: measures.escalation(self.policy, self.dyad, g.party, scale, tariffs[g.gid])
             for g in self.parties
         }
-        return self.tracker.update(self.deal, self.round, tariffs, self.escalations)
+        chose = [g.gid for g in self.parties if g.last_move.action is Action.ESCALATE]
+        return self.tracker.update(self.deal, self.round, tariffs, self.escalations, chose)
 
     def collect(self) -> None:
         """Record the round: the summary trackers always, the per-round table if asked."""
@@ -229,6 +260,11 @@ class NegotiationModel(mesa.Model):
     # ------------------------------------------------------------------ views
     def view_for(self, gov: Government) -> GameView:
         """What ``gov`` may know when it decides (a read-only snapshot)."""
+        if gov.is_party:
+            partner = self.governments[gov.partner]
+            gov.see_levels(self.escalation(gov), self.escalation(partner))
+        deal = self.deal
+        standing = self.mechanism.standing.get(gov.partner or "")
         return GameView(
             round=self.round,
             horizon=self.horizon,
@@ -244,6 +280,16 @@ class NegotiationModel(mesa.Model):
             lobbying=self.population.lobbying(gov.index),
             rng=self.rng,
             stage_payoffs=(lambda g=gov.gid: self.stage_payoffs(g)) if gov.is_party else None,
+            pain=gov.pain,
+            partner_pain=gov.partner_pain,
+            outlook_pain=gov.outlook_pain,
+            partner_shifts=gov.partner_shifts,
+            resolve=gov.preferences.resolve,
+            audience_cost=gov.preferences.audience_cost(gov.standoff),
+            deal_expires_in=None
+            if deal is None or deal.expires_round is None
+            else deal.expires_round - self.round,
+            partner_offer=None if standing is None else standing[1][0],
         )
 
     def stage_matrices(self, fresh: bool = False) -> tuple[np.ndarray, np.ndarray]:

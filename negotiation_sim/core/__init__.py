@@ -11,13 +11,14 @@ from negotiation_sim.core.instruments import (
     instrument,
 )
 from negotiation_sim.core.lobbying import QUIET_STANCE, stance_word
-from negotiation_sim.core.moves import Action, C, E, H, Move, Package
+from negotiation_sim.core.moves import DEAL_KINDS, Action, C, E, H, Move, Package
 from negotiation_sim.core.outcomes import OUTCOME_INFO, OUTCOMES, Outcome
 
 __all__ = [
     "CONTROL_COLUMNS",
     "CONTROL_INSTRUMENTS",
     "CONTROL_LEVELS",
+    "DEAL_KINDS",
     "INSTRUMENTS",
     "OUTCOMES",
     "OUTCOME_INFO",

@@ -39,7 +39,11 @@ class Package:
     ``tariffs[g]`` is government ``g``'s average tariff on its partner (percent),
     ``controls[g]`` maps instrument name to control level for government ``g``, and
     ``purchases`` is the annual purchase commitment ($bn/yr) of the buyer in the
-    scenario's purchase lever. ``kind`` is ``"truce"`` or ``"comprehensive"``.
+    scenario's purchase lever. ``kind`` is one of ``DEAL_KINDS``: a ``"truce"`` is
+    time-limited (``duration`` rounds, then the suspended measures snap back), a
+    ``"partial"`` deal lasts but leaves some measures in place, a ``"comprehensive"``
+    deal returns both sides to their floors with no controls. A lasting deal meets the
+    parties' declared demands (``docs/model.md``, Demands).
     """
 
     proposer: str
@@ -48,6 +52,12 @@ class Package:
     purchases: float = 0.0
     kind: str = "truce"
     aspiration: float = 1.0
+    duration: int | None = None
+
+    @property
+    def lasting(self) -> bool:
+        """A partial or comprehensive deal (not a truce)."""
+        return self.kind != "truce"
 
     def describe(self) -> str:
         parts = [f"{g} tariff {t:.0f}%" for g, t in self.tariffs.items()]
@@ -55,7 +65,13 @@ class Package:
             parts += [f"{g} {k} {CONTROL_LEVELS[v]}" for k, v in ctl.items()]
         if self.purchases:
             parts.append(f"purchases ${self.purchases:.0f}bn/yr")
+        if self.duration:
+            parts.append(f"for {self.duration} rounds")
         return f"{self.kind} by {self.proposer}: " + ", ".join(parts)
+
+
+#: the kinds of agreement: a time-limited truce, a lasting partial deal, a full deal
+DEAL_KINDS: tuple[str, ...] = ("truce", "partial", "comprehensive")
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,11 +26,12 @@ OUTCOME_INFO: dict[str, Outcome] = {
         Outcome("truce", "Truce", "a truce",
                 "a temporary deal is in force; it expires or can break", "sky_blue"),
         Outcome("deal", "Deal", "a deal",
-                "a comprehensive deal is in force: tariffs back near their floors, no controls",
+                "a lasting deal is in force: partial (some measures stay) or comprehensive "
+                "(tariffs back near their floors, no controls)",
                 "bluish_green"),
         Outcome("trade_war", "Trade war", "a trade war",
-                "both escalation indices at or above the trade-war threshold for several "
-                "rounds in a row", "vermillion"),
+                "both sides chose to escalate and both escalation indices stayed at or above "
+                "the trade-war threshold for several rounds in a row", "vermillion"),
         Outcome("stalemate", "Stalemate", "a stalemate",
                 "the horizon ended with no deal and no trade war", "yellow"),
     )

@@ -63,6 +63,10 @@ class RoundEval:
     rerouted: np.ndarray
     divert_share: np.ndarray  # (B, F) share of lost trade a fully adapted firm reroutes
 
+    def row(self, k: int) -> RoundEval:
+        """The results of state ``k`` alone (a batch of one)."""
+        return RoundEval(*(getattr(self, f)[k : k + 1] for f in self.__dataclass_fields__))
+
 
 def evaluate(
     world: World,
@@ -134,8 +138,11 @@ def evaluate(
 
     external = k * (d_export + d_controls)
     delta = external + fl["domestic"]
-    # wages lost on output lost to outages and on exports not rerouted (welfare only)
-    wages = (-k * prm.labour_share) * (lost_output + lost - rerouted)
+    # wages lost on output lost to input outages (plants idled by controls; welfare
+    # only). Exports lost to tariffs cost no wages: their workers are re-employed, as in
+    # Fajgelbaum et al. (2020) and Amiti, Redding & Weinstein (2019), whose welfare
+    # losses are the tariff block's alone.
+    wages = (-k * prm.labour_share) * lost_output
 
     # W1: national welfare: tariff revenue less consumer cost, firms' external profit
     # changes and lost wages; tariff revenue on rerouted goods and third-country value added

@@ -19,6 +19,18 @@ from negotiation_sim.economy.utility import government_utility
 
 
 @dataclass(frozen=True, slots=True)
+class Resolve:
+    """A government's private resolve for one run (drawn from the scenario's ranges):
+    the conflict cost it tolerates before seeking a settlement (Carlson 1995), how much
+    backing down costs it at home (Fearon 1994) and what its unmet demand costs it per
+    round (its reason to press)."""
+
+    cost_tolerance_bn: float = 10.0
+    audience_sensitivity: float = 1.0
+    grievance_bn: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
 class Preferences:
     """What government ``index`` values. ``partner`` is its negotiating partner's index
     (``None`` for a third country, whose coercion term is then zero)."""
@@ -29,6 +41,10 @@ class Preferences:
     coercion_weight: float
     deal_value_bn: float
     audience_cost_bn: float
+    audience_cap: int = 10**9
+    resolve: Resolve = Resolve()
+    #: what meeting the partner's demand costs per round while a lasting deal is in force
+    concession_cost_bn: float = 0.0
 
     def utility(self, welfare: np.ndarray, weighted: np.ndarray) -> np.ndarray:
         """U1 for B states from (B, C) welfare and weighted firm profit changes."""
@@ -42,9 +58,20 @@ class Preferences:
         """This round's value of the first state: U1 plus the value of a deal in force."""
         return float(self.utility(welfare, weighted)[0]) + deal_in_force * self.deal_value_bn
 
+    def settlement_terms(self, lasting: bool) -> float:
+        """Per-round value of the non-tariff terms of a deal: a lasting deal meets the
+        demands, which removes this government's grievance and costs it the concession
+        it makes to its partner's demand."""
+        if not lasting:
+            return 0.0
+        return self.resolve.grievance_bn - self.concession_cost_bn
+
     def audience_cost(self, standoff: int) -> float:
-        """Fearon (1994): backing down costs more the longer the public standoff."""
-        return self.audience_cost_bn * standoff
+        """Fearon (1994): backing down costs more the longer the public standoff, up to
+        ``audience_cap`` rounds (publics forget; the cost is bounded), scaled by this
+        run's audience sensitivity."""
+        rounds = min(standoff, self.audience_cap)
+        return self.audience_cost_bn * self.resolve.audience_sensitivity * rounds
 
     def face_cost(self, standoff: int, own_drop: float, partner_drop: float) -> float:
         """N2: the audience cost of accepting a package in which this government backs

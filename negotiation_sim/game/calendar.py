@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
+
 from negotiation_sim.core import CONTROL_COLUMNS, Package
 from negotiation_sim.game.measures import control_levels, tariff_on_partner
 from negotiation_sim.game.mechanism import Deal, Mechanism
+from negotiation_sim.game.policy import Policy
 from negotiation_sim.scenario.config import EventConfig
 
 #: events that change policy take effect from the first round starting on or after their date
@@ -65,15 +68,68 @@ class Calendar:
 
     def initial_truce(self, mech: Mechanism) -> Deal:
         """The truce in force at round 1; it snaps back by the calendar's truce-expiry
-        raise (on top of the tariffs then in force) when it expires or breaks."""
-        raise_pp = max(
-            (e.snapback_pp for e in self.events if e.type == "truce_expiry"), default=0.0
-        )
+        raise (on top of the tariffs then in force) when it expires or breaks. Its
+        expiry round is that of the first truce-expiry event, so that it can be extended
+        before then."""
+        expiries = [e for e in self.events if e.type == "truce_expiry"]
+        raise_pp = max((e.snapback_pp for e in expiries), default=0.0)
+        rounds = [event_round(e, self.start, self.round_days) for e in expiries]
         pair = mech.pair
         levels = {p.gid: tariff_on_partner(mech.policy, mech.dyad, p) for p in pair}
         controls = {p.gid: control_levels(mech.policy, p) for p in pair}
         package = Package("initial", levels, controls, 0.0)
-        return Deal(package, "truce", 0, None, mech.policy.copy(), False, raise_pp)
+        expires = min(rounds) if rounds else None
+        return Deal(package, "truce", 0, expires, mech.policy.copy(), False, raise_pp)
+
+    def outlook(self, mech: Mechanism, round_: int, lookahead: int) -> Policy:
+        """The no-deal path ``lookahead`` rounds after round ``round_``: the policy in
+        force plus the measures the calendar schedules in rounds round_+1 .. round_+
+        lookahead that a deal would avert (tariff threats, control rules), and the
+        snap-back of a truce that expires within the window."""
+        policy = mech.policy.copy()
+        deal = mech.deal
+        expires = None if deal is None or deal.kind != "truce" else deal.expires_round
+        if expires is not None and expires <= round_ + lookahead:
+            _snap_back(policy, deal, mech)
+        for r in range(round_ + 1, round_ + lookahead + 1):
+            for event in self.by_round.get(r, ()):
+                if event.type in ("tariff_threat", "control_rule"):
+                    _apply(event, policy, mech)
+        return policy
+
+
+def _snap_back(policy: Policy, deal: Deal, mech: Mechanism) -> None:
+    """The levels a deal's end restores (see ``Mechanism.end_deal``)."""
+    policy.tariff = np.maximum(policy.tariff, deal.snapback.tariff)
+    policy.controls = np.maximum(policy.controls, deal.snapback.controls)
+    if deal.snapback_pp:
+        for party in mech.pair:
+            mech.dyad.shift(policy.tariff, party.index, deal.snapback_pp, mech.world.max_tariff)
+    policy.purchases = 0.0
+
+
+def _apply(event: EventConfig, policy: Policy, mech: Mechanism) -> bool:
+    """Apply a policy event to ``policy``; False when it does not apply (a third
+    country's tariff threat)."""
+    kind = event.type
+    if kind in ("tariff_threat", "tariff_cut"):
+        party = mech.parties[event.government]
+        if not party.is_party:
+            return False
+        if kind == "tariff_threat":
+            pp = event.increase_pp
+        else:  # a scheduled cut, never below the floor
+            now = mech.dyad.average(policy.tariff, party.index)
+            pp = -min(event.decrease_pp, max(0.0, now - party.config.tariff_floor_pct))
+        mech.dyad.shift(policy.tariff, party.index, pp, mech.world.max_tariff)
+        return True
+    g = mech.index[event.government]
+    col = CONTROL_COLUMNS[event.instrument]
+    if kind == "control_rule":
+        policy.controls[g, col] = max(policy.controls[g, col], event.level)
+    else:  # control_relief
+        policy.controls[g, col] = min(policy.controls[g, col], event.level)
+    return True
 
 
 def fire(event: EventConfig, mech: Mechanism) -> str | None:
@@ -86,26 +142,14 @@ def fire(event: EventConfig, mech: Mechanism) -> str | None:
     public = None
     if kind in ("meeting", "summit"):
         mech.deal_bonus += event.deal_bonus_bn
-    elif kind == "tariff_threat":
-        if skip:
-            label += " (averted by deal)"
-        else:
-            party = mech.parties[event.government]
-            if party.is_party:
-                cap = mech.world.max_tariff
-                mech.dyad.shift(mech.policy.tariff, party.index, event.increase_pp, cap)
-                public = party.gid
+    elif kind in ("tariff_threat", "control_rule") and skip:
+        label += " (averted by deal)" if kind == "tariff_threat" else " (suspended by deal)"
     elif kind == "truce_expiry":
         if mech.deal is not None and not mech.deal.in_run:
             mech.end_deal("expired")
         else:
             label += " (superseded)"
-    elif kind == "control_rule":
-        if skip:
-            label += " (suspended by deal)"
-        else:
-            g = mech.index[event.government]
-            col = CONTROL_COLUMNS[event.instrument]
-            mech.policy.controls[g, col] = max(mech.policy.controls[g, col], event.level)
+    elif kind != "note" and _apply(event, mech.policy, mech) and kind == "tariff_threat":
+        public = event.government
     mech.events.append(label)
     return public

@@ -15,7 +15,7 @@ A deal that ends (expiry, break) snaps policies back to at least their pre-deal 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -23,7 +23,7 @@ from negotiation_sim.core import Action, Move, Package
 from negotiation_sim.economy.world import World
 from negotiation_sim.game.dyad import Dyad
 from negotiation_sim.game.measures import escalation
-from negotiation_sim.game.offers import build_offer, package_policy
+from negotiation_sim.game.offers import build_offer, build_truce, package_policy
 from negotiation_sim.game.party import Party
 from negotiation_sim.game.policy import Policy, apply_move, apply_third_country_move
 from negotiation_sim.game.valuation import Valuer
@@ -94,6 +94,13 @@ class Mechanism:
         self.struck = 0
         self.broken = 0
         self.first_deal_round = 0
+        #: open offers: proposer -> (round made, packages)
+        self.standing: dict[str, tuple[int, tuple[Package, ...]]] = {}
+        #: the calendar's no-deal path: (round, lookahead) -> Policy (set by the wiring;
+        #: without a calendar, the policy in force)
+        self.outlook: Callable[[int, int], Policy] = lambda round_, ahead: self.policy
+        #: terms of every deal struck: (round, description)
+        self.history: list[tuple[int, str]] = []
 
     # ------------------------------------------------------------------ the round
     def settle(
@@ -102,8 +109,13 @@ class Mechanism:
         moves: Mapping[str, Move],
         standoffs: Mapping[str, int],
         aspiration: Mapping[str, Callable[[float], float]],
+        pressure: Mapping[str, float],
     ) -> Settlement:
-        """Break deals, apply moves, value offers and strike a deal, perceive."""
+        """Break deals, apply moves, collect offers, strike the best acceptable package
+        (a standing offer, or the extension of a truce about to expire), perceive.
+
+        ``pressure[g]`` in [0, 1] is how hard time and pain press party g (it sets the
+        point of its concession curve, ``aspiration(pressure)``)."""
         self.news = ""
         escalated = [p.gid for p in self.pair if moves[p.gid].action is Action.ESCALATE]
         if self.deal is not None and escalated:
@@ -121,19 +133,26 @@ class Mechanism:
                 )  # fmt: skip
             else:
                 apply_third_country_move(self.policy, self.world, party.index, move)
-        # a concession proposes a package, except under a comprehensive deal: then there
+        # a concession proposes packages, except under a comprehensive deal: then there
         # is nothing left to negotiate (an explicit offer is still considered)
         settled = self.deal is not None and self.deal.kind == "comprehensive"
-        offers = {
-            p.gid: moves[p.gid].offer or self._offer(p, round_, aspiration[p.gid])
-            for p in self.pair
-            if moves[p.gid].action is Action.CONCEDE
-            and (moves[p.gid].offer is not None or not settled)
-        }
+        offers: dict[str, Package] = {}
+        for p in self.pair:
+            move = moves[p.gid]
+            if move.action is not Action.CONCEDE or (move.offer is None and settled):
+                continue
+            made = (
+                [move.offer]
+                if move.offer is not None
+                else self._offers(p, aspiration[p.gid], pressure[p.gid])
+            )
+            offers[p.gid] = made[0]
+            self.standing[p.gid] = (round_, tuple(made))
         reservation = {p.gid: float("nan") for p in self.pair}  # valued only with offers
+        candidates = self._candidates(round_)
         struck = None
-        if offers:
-            struck = self._negotiate(round_, moves, offers, standoffs, reservation, before)
+        if candidates:
+            struck = self._negotiate(round_, moves, candidates, standoffs, reservation, before)
         return Settlement(
             moves=dict(moves),
             perceived=self._perceive(moves),
@@ -143,18 +162,45 @@ class Mechanism:
             deal_in_run=self.deal is not None and self.deal.in_run,
         )
 
+    def _candidates(self, round_: int) -> list[Package]:
+        """Standing offers still open (made within ``offer_rounds``), and the extension
+        of a truce within ``extension_window`` rounds of its expiry."""
+        life = self.rules.offer_rounds
+        for gid, (made, _) in list(self.standing.items()):
+            if round_ - made >= life:
+                del self.standing[gid]
+        out = [pkg for _, packages in self.standing.values() for pkg in packages]
+        deal = self.deal
+        expires = None if deal is None else deal.expires_round
+        if (
+            expires is not None
+            and deal.kind == "truce"
+            and 0 <= expires - round_ <= self.rules.extension_window
+        ):
+            out.append(replace(deal.package, proposer="both", duration=self.rules.truce_rounds))
+        return out
+
     def close_round(self) -> None:
         """Forget this round's meeting bonus and event labels."""
         self.deal_bonus = 0.0
         self.events = []
 
     # ------------------------------------------------------------------ offers
-    def _offer(self, party: Party, round_: int, aspiration: Callable[[float], float]) -> Package:
-        t = (round_ - 1) / max(1, self.horizon - 1)
+    def _offers(
+        self,
+        party: Party,
+        aspiration: Callable[[float], float],
+        pressure: float,
+    ) -> list[Package]:
+        """A conceding party's proposals: a lasting deal of matched cuts at the point of
+        its concession curve that time and pain have reached (N1), and a truce that
+        suspends both sides' latest step (N1b)."""
         partner = self.parties[party.partner]
-        return build_offer(
-            party, partner, aspiration(t), self.policy, self.world, self.dyad, self.rules
+        lasting = build_offer(
+            party, partner, aspiration(pressure), self.policy, self.world, self.dyad, self.rules
         )
+        truce = build_truce(party, partner, self.policy, self.world, self.dyad, self.rules)
+        return [lasting, truce]
 
     def package_state(self, package: Package) -> Policy:
         """The policy state ``package`` would produce now."""
@@ -164,39 +210,51 @@ class Mechanism:
         self,
         round_: int,
         moves: Mapping[str, Move],
-        offers: Mapping[str, Package],
+        packages: list[Package],
         standoffs: Mapping[str, int],
         reservation: dict[str, float],
         before: Policy,
     ) -> Deal | None:
-        """N2: value each offer against both reservation values; strike the best one both
-        accept. The reservation value is the utility of carrying on without a deal,
-        valued ``reservation_lookahead`` rounds ahead (stockpiles keep running down)."""
-        packages = list(offers.values())
-        states = [self.policy] + [self.package_state(p) for p in packages]
+        """N2: value each package against both reservation values; strike the best one
+        both accept (neither escalating this round). The reservation value is the
+        utility of carrying on without a (new) deal, valued ``reservation_lookahead``
+        rounds ahead on the calendar's no-deal path (``outlook``): stockpiles keep running
+        down and scheduled measures take effect. One-off terms (a meeting's deal bonus,
+        the face cost) count ``1 - discount`` as much as a lasting per-round gain."""
+        lookahead = self.rules.reservation_lookahead
+        ahead = self.outlook(round_, lookahead)
+        states = [ahead] + [self.package_state(p) for p in packages]
         weeks = np.full((len(states), 1), self.world.round_weeks)
-        weeks[0] *= 1 + self.rules.reservation_lookahead
+        weeks[0] *= 1 + lookahead
         ev = self.valuer.evaluate(states, weeks)
         weighted = self.valuer.weighted(ev)
+        one_off = 1.0 - self.rules.discount
+        in_force = self.deal is not None
         values = {}
         for party in self.pair:
             prefs = party.preferences
             values[party.gid] = prefs.utility(ev.welfare, weighted)
-            in_deal = prefs.deal_value_bn if self.deal is not None else 0.0
-            reservation[party.gid] = float(values[party.gid][0]) + in_deal
+            in_deal = prefs.deal_value_bn if in_force else 0.0
+            terms = prefs.settlement_terms(in_force and self.deal.package.lasting)
+            reservation[party.gid] = float(values[party.gid][0]) + in_deal + terms
         best, best_surplus = 0, -np.inf
         for k in range(1, len(states)):
             surplus, accepted = 0.0, True
+            package = packages[k - 1]
             for party in self.pair:
                 g = party.gid
-                value = values[g][k] + party.preferences.deal_value_bn + self.deal_bonus
-                value -= self._face_cost(party, states[k], standoffs[g])
+                prefs = party.preferences
+                value = values[g][k] + prefs.deal_value_bn + prefs.settlement_terms(package.lasting)
+                value += one_off * (
+                    self.deal_bonus - self._face_cost(party, states[k], standoffs[g])
+                )
                 if moves[g].action is Action.ESCALATE or value < reservation[g]:
                     accepted = False
                 surplus += value - reservation[g]
             if accepted and surplus > best_surplus:
                 best, best_surplus = k, surplus
         if best:
+            self.standing.clear()
             return self.strike(packages[best - 1], states[best], round_, before)
         return None
 
@@ -217,15 +275,18 @@ class Mechanism:
         """Put ``package`` in force. If it fails, policies return to where they were
         before this round's moves, or, when it replaces a deal in force, to where that
         deal would have returned them."""
-        expires = round_ + self.rules.truce_rounds if package.kind == "truce" else None
+        length = package.duration or self.rules.truce_rounds
+        expires = round_ + length if package.kind == "truce" else None
         old = self.deal
         snap = old.snapback if old is not None else before
         pp = old.snapback_pp if old is not None else 0.0
+        extended = package.proposer == "both"
         self.deal = Deal(package, package.kind, round_, expires, snap.copy(), True, pp)
         self.policy = policy.copy()
-        self.news = f"{package.kind} struck"
+        self.news = "truce extended" if extended else f"{package.kind} struck"
         self.struck += 1
         self.first_deal_round = self.first_deal_round or round_
+        self.history.append((round_, package.describe()))
         return self.deal
 
     def end_deal(self, why: str) -> None:

@@ -22,46 +22,71 @@ def build_offer(
     dyad: Dyad,
     rules: NegotiationRules,
 ) -> Package:
-    """The package a conceding government proposes at aspiration a in [0, 1] (equation N1).
-
-    The proposer keeps the share a of its escalation above its tariff floor and of its
-    control levels, asks the partner to return to the partner's floor with no controls,
-    and (if a purchase lever exists) the buyer promises (1 - a) * max_purchases while a
-    seller asks for (1 + a) / 2 * max_purchases.
+    """The lasting deal a conceding government proposes at aspiration a in [0, 1]
+    (equation N1): matched cuts. Each side keeps the share a of its escalation above its
+    tariff floor and of its control levels (so a package keeps the leverage the
+    proposer still has reason to keep); if a purchase lever exists, the buyer promises
+    (1 - a) * max_purchases while a seller asks for (1 + a) / 2 * max_purchases. It is
+    comprehensive when both sides end within ``comprehensive_tolerance`` of their floors
+    with no controls, otherwise partial.
     """
     g, p = proposer.gid, partner.gid
-    gi, pi = proposer.index, partner.index
     a = float(np.clip(aspiration, 0.0, 1.0))
-    own_now = float(dyad.average(policy.tariff, gi))
-    own_floor = proposer.config.tariff_floor_pct
-    own_target = own_floor + a * max(0.0, own_now - own_floor)
-    tariffs = {
-        g: min(own_now, own_target),
-        p: min(float(dyad.average(policy.tariff, pi)), partner.config.tariff_floor_pct),
-    }
-    controls = {
-        g: {
-            name: int(np.floor(a * policy.controls[gi, col] + 1e-9))
+    tariffs, controls = {}, {}
+    for side in (proposer, partner):
+        now = float(dyad.average(policy.tariff, side.index))
+        floor = side.config.tariff_floor_pct
+        tariffs[side.gid] = min(now, floor + a * max(0.0, now - floor))
+        controls[side.gid] = {
+            name: int(np.floor(a * policy.controls[side.index, col] + 1e-9))
             for name, col in CONTROL_COLUMNS.items()
-            if world.holds[gi, col]
-        },
-        p: {name: 0 for name, col in CONTROL_COLUMNS.items() if world.holds[pi, col]},
-    }
+            if world.holds[side.index, col]
+        }
     purchases = 0.0
     lever = rules.purchases
     cap = lever.max_purchases_bn
     if cap > 0:
         purchases = (1.0 - a) * cap if lever.buyer == g else 0.5 * (1.0 + a) * cap
     tol = rules.comprehensive_tolerance_pp
-    floors = {g: own_floor, p: partner.config.tariff_floor_pct}
+    floors = {g: proposer.config.tariff_floor_pct, p: partner.config.tariff_floor_pct}
     full = all(tariffs[x] <= floors[x] + tol and not any(controls[x].values()) for x in (g, p))
     return Package(
         proposer=g,
         tariffs=tariffs,
         controls=controls,
         purchases=purchases,
-        kind="comprehensive" if full else "truce",
+        kind="comprehensive" if full else "partial",
         aspiration=a,
+    )
+
+
+def build_truce(
+    proposer: Party,
+    partner: Party,
+    policy: Policy,
+    world: World,
+    dyad: Dyad,
+    rules: NegotiationRules,
+) -> Package:
+    """A truce (equation N1b): both sides suspend their latest step (one tariff step,
+    not below the floor, and one level of each control) for ``truce_rounds`` rounds;
+    then the suspended measures snap back unless the truce is extended or replaced."""
+    tariffs, controls = {}, {}
+    for side in (proposer, partner):
+        now = float(dyad.average(policy.tariff, side.index))
+        floor = side.config.tariff_floor_pct
+        tariffs[side.gid] = max(min(now, floor), now - side.config.tariff_step_pp)
+        controls[side.gid] = {
+            name: max(0, int(policy.controls[side.index, col]) - 1)
+            for name, col in CONTROL_COLUMNS.items()
+            if world.holds[side.index, col]
+        }
+    return Package(
+        proposer=proposer.gid,
+        tariffs=tariffs,
+        controls=controls,
+        kind="truce",
+        duration=rules.truce_rounds,
     )
 
 

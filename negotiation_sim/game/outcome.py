@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from negotiation_sim.game.mechanism import Deal
 from negotiation_sim.scenario.config import OutcomeRules
 
@@ -11,7 +13,7 @@ def classify(
 ) -> str:
     """Outcome state of a round:
 
-    1. ``deal`` if a comprehensive deal is in force;
+    1. ``deal`` if a lasting deal (partial or comprehensive) is in force;
     2. ``truce`` if a truce is in force;
     3. ``trade_war`` if both escalation indices have been >= ``trade_war_escalation`` for
        ``trade_war_rounds`` consecutive rounds (``war_streak`` counts them);
@@ -19,7 +21,7 @@ def classify(
     5. ``ongoing`` otherwise.
     """
     if deal is not None:
-        return "deal" if deal.kind == "comprehensive" else "truce"
+        return "truce" if deal.kind == "truce" else "deal"
     if war_streak >= rules.trade_war_rounds:
         return "trade_war"
     if round_ >= horizon:
@@ -38,6 +40,7 @@ class OutcomeTracker:
         self.outcome = "ongoing"
         self.outcomes: list[str] = []
         self.peak = dict(tariffs)
+        self.chosen: set[str] = set()  # parties that chose to escalate since the last deal
 
     def update(
         self,
@@ -45,9 +48,17 @@ class OutcomeTracker:
         round_: int,
         tariffs: dict[str, float],
         escalations: dict[str, float],
+        escalated: Iterable[str] = (),
     ) -> str:
-        """Classify round ``round_`` from the parties' tariffs and escalation indices."""
+        """Classify round ``round_`` from the parties' tariffs and escalation indices.
+        ``escalated`` names the parties that chose to escalate this round: a trade war
+        needs both to have chosen escalation since the last deal (levels that the
+        calendar alone imposed are not a war the parties chose)."""
+        if deal is not None:
+            self.chosen.clear()
+        self.chosen.update(escalated)
         hot = min(escalations.values()) >= self.rules.trade_war_escalation
+        hot = hot and self.chosen >= set(escalations)
         self.war_streak = self.war_streak + 1 if hot and deal is None else 0
         self.outcome = classify(deal, self.war_streak, round_, self.horizon, self.rules)
         self.outcomes.append(self.outcome)

@@ -53,6 +53,29 @@ class NegotiationRules:
     purchases: PurchaseLever
     initial_truce: bool
     comprehensive_tolerance_pp: float
+    discount: float
+    audience_cap_rounds: int
+    offer_rounds: int
+    extension_window: int
+
+
+@dataclass(frozen=True, slots=True)
+class ResolveRanges:
+    """The ``resolve`` table: ranges from which each run draws a government's private
+    resolve (``economy.preferences.Resolve``)."""
+
+    cost_tolerance_bn: tuple[float, float]
+    audience_sensitivity: tuple[float, float]
+    grievance_bn: tuple[float, float]
+
+
+@dataclass(frozen=True, slots=True)
+class Demand:
+    """The ``demand`` table: what the government asks of its partner beyond tariffs and
+    what meeting it costs the partner per round while a deal is in force."""
+
+    label: str
+    cost_bn: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +95,8 @@ class GovernmentConfig:
     public_threat: bool
     coercion_weight: float
     deal_value_bn: float
+    resolve: ResolveRanges
+    demand: Demand
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +109,7 @@ class EventConfig:
     label: str
     government: str
     increase_pp: float
+    decrease_pp: float
     snapback_pp: float
     instrument: str
     level: int
@@ -171,6 +197,10 @@ def compile_config(data: dict[str, Any]) -> ScenarioConfig:
             purchases=PurchaseLever(neg["buyer"], neg["max_purchases"], neg["purchase_sector"]),
             initial_truce=neg["initial_truce"],
             comprehensive_tolerance_pp=neg["comprehensive_tolerance"],
+            discount=neg["discount"],
+            audience_cap_rounds=neg["audience_cap"],
+            offer_rounds=neg["offer_rounds"],
+            extension_window=neg["extension_window"],
         ),
         governments={gid: _government(gid, g) for gid, g in data["governments"].items()},
         firms={name: _firm_group(g) for name, g in data["firms"].items()},
@@ -201,6 +231,12 @@ def _government(gid: str, g: dict[str, Any]) -> GovernmentConfig:
         public_threat=g["public_threat"],
         coercion_weight=g["coercion_weight"],
         deal_value_bn=g["deal_value"],
+        resolve=ResolveRanges(
+            cost_tolerance_bn=_span(g["resolve"]["cost_tolerance"]),
+            audience_sensitivity=_span(g["resolve"]["audience_sensitivity"]),
+            grievance_bn=_span(g["resolve"]["grievance"]),
+        ),
+        demand=Demand(label=g["demand"]["label"], cost_bn=g["demand"]["cost"]),
     )
 
 
@@ -235,6 +271,7 @@ def _event(index: int, e: dict[str, Any]) -> EventConfig:
         label=e["label"],
         government=e["government"],
         increase_pp=e["increase"],
+        decrease_pp=e["decrease"],
         snapback_pp=e["snapback"],
         instrument=e["instrument"],
         level=e["level"],

@@ -367,9 +367,10 @@ def cross_check(data: dict[str, Any]) -> list[Problem]:
         if event["date"] < start:
             out.append(Problem(f"{base}.date", str(event["date"]), f"on or after {start}", "early"))
         kind = event["type"]
-        if kind in ("tariff_threat", "control_rule") and event["government"] not in govs:
+        acts = ("tariff_threat", "control_rule", "tariff_cut", "control_relief")
+        if kind in acts and event["government"] not in govs:
             out.append(Problem(f"{base}.government", event["government"], ids, "unknown"))
-        if kind == "control_rule":
+        if kind in ("control_rule", "control_relief"):
             gov = govs.get(event["government"])
             if event["instrument"] not in CONTROL_INSTRUMENTS:
                 out.append(

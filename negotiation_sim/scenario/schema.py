@@ -235,6 +235,10 @@ class Table(Node):
 
     fields: dict[str, Node] = field(default_factory=dict)
 
+    def normalize(self, default: Any) -> Any:
+        """A table's default has its own fields' defaults filled in."""
+        return self.validate(default, "", []) if isinstance(default, dict) else default
+
     def validate(self, value: Any, path: str, problems: list[Problem]) -> Any:
         if not isinstance(value, dict):
             problems.append(Problem(path, value, "a table", "wrong type"))

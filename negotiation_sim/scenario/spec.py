@@ -20,7 +20,59 @@ from negotiation_sim.scenario.schema import (
 )
 
 PCT_MAX = 1000.0
-EVENT_TYPES = ("meeting", "summit", "tariff_threat", "truce_expiry", "control_rule", "note")
+EVENT_TYPES = (
+    "meeting",
+    "summit",
+    "tariff_threat",
+    "truce_expiry",
+    "control_rule",
+    "tariff_cut",
+    "control_relief",
+    "note",
+)
+
+RESOLVE = Table(
+    doc="A government's private resolve, drawn per run from these ranges (docs/model.md, "
+    "Resolve): the partner knows the ranges, not the draw.",
+    fields={
+        "cost_tolerance": Span(
+            doc="Cumulative conflict cost ($bn of utility below the pre-dispute reference) "
+            "this government bears before it seeks a settlement (Carlson 1995).",
+            low=0,
+            high=1e6,
+            default=10.0,
+        ),
+        "audience_sensitivity": Span(
+            doc="Multiplier on audience_cost: how much backing down costs at home (Fearon 1994).",
+            low=0,
+            high=100,
+            default=1.0,
+        ),
+        "grievance": Span(
+            doc="$bn per round this government loses while its demand is unmet and no deal "
+            "is in force: its reason to press (Schelling 1966, compellence).",
+            low=0,
+            high=1e4,
+            default=0.0,
+        ),
+    },
+    default={},
+)
+
+DEMAND = Table(
+    doc="What this government demands of its partner beyond tariffs (a purchase, a policy "
+    "change): a deal the partner proposes or accepts meets it, at a cost to the partner.",
+    fields={
+        "label": Str(doc="Plain words for the demand.", default=""),
+        "cost": Num(
+            doc="$bn per round it costs the partner to meet the demand while a deal is in force.",
+            low=0,
+            high=1e4,
+            default=0.0,
+        ),
+    },
+    default={},
+)
 
 META = Table(
     doc="Name, dates and length of the run.",
@@ -191,6 +243,37 @@ NEGOTIATION = Table(
         "buyer": Str(doc="Government that makes purchase commitments.", ident=True, default=""),
         "purchase_sector": Str(doc="Sector of the seller's firms that gain.", default=""),
         "initial_truce": Bool(doc="A truce is in force at round 1.", default=False),
+        "discount": Num(
+            doc="Per-round discount factor with which a deal's lasting value is weighed "
+            "against one-off terms (meeting bonuses, face costs): one-off terms count "
+            "(1 - discount) as much as a per-round gain.",
+            low=0,
+            high=1,
+            low_open=True,
+            default=0.98,
+        ),
+        "audience_cap": Num(
+            doc="Rounds of public standoff beyond which the audience cost grows no further.",
+            low=1,
+            high=10_000,
+            integer=True,
+            default=12,
+        ),
+        "offer_rounds": Num(
+            doc="Rounds an offer stands: it can still be accepted this many rounds after it "
+            "was made, e.g. the round after an escalation.",
+            low=1,
+            high=52,
+            integer=True,
+            default=2,
+        ),
+        "extension_window": Num(
+            doc="Rounds before a truce expires in which it may be extended by mutual consent.",
+            low=0,
+            high=52,
+            integer=True,
+            default=2,
+        ),
         "comprehensive_tolerance": Num(
             doc="A package within this many pp of both tariff floors, with no controls, "
             "is a comprehensive deal; otherwise a truce.",
@@ -270,6 +353,8 @@ GOVERNMENT = Table(
             high=10_000,
             default=0.0,
         ),
+        "resolve": RESOLVE,
+        "demand": DEMAND,
         "transship_enforcement": Num(
             doc="Third country only: share of rerouting blocked by rules-of-origin checks.",
             low=0,
@@ -343,13 +428,25 @@ EVENT = Table(
         "label": Str(doc="Short text shown on charts."),
         "government": Str(doc="Acting government (threats, rules).", ident=True, default=""),
         "increase": Num(doc="Tariff increase (pp) of a threat.", low=0, high=PCT_MAX, default=0.0),
+        "decrease": Num(
+            doc="Tariff cut (pp) of a scheduled cut (tariff_cut), never below the floor.",
+            low=0,
+            high=PCT_MAX,
+            default=0.0,
+        ),
         "snapback": Num(
             doc="Tariff increase (pp) at truce expiry.", low=0, high=PCT_MAX, default=0.0
         ),
         "instrument": Str(
             doc="Control instrument of a rule.", choices=INSTRUMENTS, default="tariff"
         ),
-        "level": Num(doc="Control level a rule imposes.", low=0, high=3, integer=True, default=0),
+        "level": Num(
+            doc="Control level a rule imposes (control_rule: at least; control_relief: at most).",
+            low=0,
+            high=3,
+            integer=True,
+            default=0,
+        ),
         "unless_deal": Bool(
             doc="Skip the event if a deal struck during the run is in force.", default=True
         ),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from negotiation_sim.strategies.base import GameView, Param, Strategy
 from negotiation_sim.strategies.concession import Boulware, Conceder, LinearConcession
+from negotiation_sim.strategies.crisis import CostTolerance, CrisisBargainer, VerifiedReciprocity
 from negotiation_sim.strategies.deadline import DeadlineBrinkmanship
 from negotiation_sim.strategies.human import Human, MoveRequired
 from negotiation_sim.strategies.learning import RothErev
@@ -22,7 +23,7 @@ from negotiation_sim.strategies.reciprocal import (
 from negotiation_sim.strategies.simple import AlwaysConcede, AlwaysEscalate, AlwaysHold, Random
 
 #: Every strategy by name, in listing order: unconditional, reciprocal, payoff-reading,
-#: learning, time-based, deadline, then the human player.
+#: learning, time-based, deadline, lobby, crisis bargaining, then the human player.
 STRATEGIES: dict[str, type[Strategy]] = {
     cls.name: cls
     for cls in (
@@ -42,6 +43,9 @@ STRATEGIES: dict[str, type[Strategy]] = {
         Conceder,
         DeadlineBrinkmanship,
         LobbyResponsive,
+        VerifiedReciprocity,
+        CostTolerance,
+        CrisisBargainer,
         Human,
     )
 }
@@ -73,6 +77,8 @@ __all__ = [
     "AlwaysHold",
     "Boulware",
     "Conceder",
+    "CostTolerance",
+    "CrisisBargainer",
     "DeadlineBrinkmanship",
     "GameView",
     "GenerousTitForTat",
@@ -88,6 +94,7 @@ __all__ = [
     "RothErev",
     "Strategy",
     "TitForTat",
+    "VerifiedReciprocity",
     "WinStayLoseShift",
     "get_strategy",
     "strategy_names",

@@ -14,7 +14,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from negotiation_sim.core import Action, Move
+from negotiation_sim.core import Action, Move, Package
+from negotiation_sim.economy.preferences import Resolve
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +45,16 @@ class GameView:
     ``rounds_to_deadline`` counts rounds until the next scheduled deadline (0 = this
     round), or is ``None`` when no deadline lies ahead. ``lobbying`` is my firms' net
     pressure in [-1, 1], positive for escalation.
+
+    Conflict costs ($bn per round below the pre-dispute reference, both at their tariff
+    floors with no controls): ``pain`` mine each round so far, ``partner_pain`` my
+    partner's (public economics), ``outlook_pain`` (mine, partner's) on the calendar's
+    no-deal path a few rounds ahead. ``partner_shifts`` are the verified changes of my
+    partner's escalation index relative to mine between my decisions (> 0: it
+    escalated more, by move or by the calendar). ``resolve`` is my private resolve
+    (never the partner's), ``audience_cost`` what backing down costs me now,
+    ``deal_expires_in`` the rounds left of a truce in force, ``partner_offer`` my
+    partner's standing offer.
     """
 
     round: int
@@ -60,6 +71,14 @@ class GameView:
     lobbying: float = 0.0
     rng: np.random.Generator | None = None
     stage_payoffs: Callable[[], tuple[np.ndarray, np.ndarray]] | None = None
+    pain: tuple[float, ...] = ()
+    partner_pain: tuple[float, ...] = ()
+    outlook_pain: tuple[float, float] = (0.0, 0.0)
+    partner_shifts: tuple[float, ...] = ()
+    resolve: Resolve = field(default_factory=Resolve)
+    audience_cost: float = 0.0
+    deal_expires_in: int | None = None
+    partner_offer: Package | None = None
 
     def __post_init__(self) -> None:
         for name in ("my_moves", "partner_moves", "my_payoffs", "instruments"):
@@ -167,3 +186,23 @@ def choose_instrument(action: Action, view: GameView) -> str | None:
 def move(action: Action, view: GameView) -> Move:
     """A move of ``action`` on the default instrument for it."""
     return Move(action, choose_instrument(action, view))
+
+
+#: a change of the escalation index below this is no change (rounding)
+EPS = 1e-6
+
+
+def verified_shift(view: GameView) -> float:
+    """How much the partner escalated against me since my last decision, as its
+    measures show (0 before my second decision)."""
+    return view.partner_shifts[-1] if view.partner_shifts else 0.0
+
+
+def perceived_action(view: GameView) -> Action:
+    """The partner's last action as I take it: its perceived move, or an escalation
+    when its measures against me rose (by its move or by the calendar) although the
+    move did not show it. Reciprocal strategies answer this."""
+    last = view.partner_moves[-1].action
+    if last is not Action.ESCALATE and verified_shift(view) > EPS:
+        return Action.ESCALATE
+    return last

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from negotiation_sim.core import Move
+from negotiation_sim.core import Action, Move
 from negotiation_sim.strategies.base import GameView, Strategy
 
 
@@ -66,7 +66,9 @@ def play_match(
     Defaults to ``DEFAULT_PAYOFFS``. Both strategies are reset first and share one
     ``np.random.default_rng(seed)``; A decides before B each round, but neither sees the
     other's move for that round. There is no perception noise. ``lobbying[r - 1]`` is
-    the firms' net lobbying both sides see in round r (default 0). Returns the move pairs.
+    the firms' net lobbying both sides see in round r (default 0). A side's ``pain`` in a
+    round is its payoff at mutual hold less its payoff that round; ``partner_shifts``
+    follow the partner's moves (``shifts_of``). Returns the move pairs.
     """
     if a is b:
         raise ValueError("play_match needs two strategy instances, got the same one twice")
@@ -92,6 +94,8 @@ def play_match(
         }
         if deadline_round is not None and deadline_round - rnd >= 0:
             common["rounds_to_deadline"] = deadline_round - rnd
+        pain_a = [float(pa[Action.HOLD, Action.HOLD]) - x for x in pay_a]
+        pain_b = [float(pb[Action.HOLD, Action.HOLD]) - x for x in pay_b]
         view_a = GameView(
             me="A",
             partner="B",
@@ -100,6 +104,9 @@ def play_match(
             my_payoffs=list(pay_a),
             levels={"tariff": 0.5},
             stage_payoffs=lambda: (pa, pb),
+            pain=tuple(pain_a),
+            partner_pain=tuple(pain_b),
+            partner_shifts=shifts_of(moves_b, moves_a),
             **common,
         )
         view_b = GameView(
@@ -110,6 +117,9 @@ def play_match(
             my_payoffs=list(pay_b),
             levels={"tariff": 0.5},
             stage_payoffs=lambda: (pb.T, pa.T),
+            pain=tuple(pain_b),
+            partner_pain=tuple(pain_a),
+            partner_shifts=shifts_of(moves_a, moves_b),
             **common,
         )
         move_a = a.decide(view_a)
@@ -121,3 +131,17 @@ def play_match(
         pay_b.append(float(pb[i, j]))
         history.append((move_a, move_b))
     return history
+
+
+#: the escalation-index change of one escalation or concession in the harness
+STEP = 0.1
+
+
+def shifts_of(partner: list[Move], mine: list[Move]) -> tuple[float, ...]:
+    """The partner's verified shifts as the model defines them (``GameView``): in each
+    past round, its index change beyond any rise of mine, one step per escalation or
+    concession (round k's view holds the shifts of rounds 1 .. k - 1)."""
+    sign = {Action.ESCALATE: STEP, Action.HOLD: 0.0, Action.CONCEDE: -STEP}
+    return tuple(
+        sign[p.action] - max(0.0, sign[m.action]) for p, m in zip(partner, mine, strict=True)
+    )

@@ -5,14 +5,23 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from negotiation_sim.core import Action, Move
-from negotiation_sim.strategies.base import GameView, Param, Strategy, move
+from negotiation_sim.strategies.base import (
+    EPS,
+    GameView,
+    Param,
+    Strategy,
+    move,
+    perceived_action,
+)
 
 
 class TitForTat(Strategy):
     """Holds first, then mirrors the partner's last perceived action: Tit for Tat,
     winner of both tournaments in Axelrod (1984), *The Evolution of Cooperation*.
 
-    Escalation is answered by escalation, holding by holding, concession by concession.
+    Escalation is answered by escalation, holding by holding, concession by concession;
+    a rise of the partner's measures that its move did not show (a calendar measure)
+    counts as an escalation.
     """
 
     name = "TitForTat"
@@ -26,7 +35,7 @@ class TitForTat(Strategy):
     def decide(self, view: GameView) -> Move:
         if not view.partner_moves:
             return move(Action.HOLD, view)
-        return move(view.partner_moves[-1].action, view)
+        return move(perceived_action(view), view)
 
 
 class GenerousTitForTat(Strategy):
@@ -53,7 +62,7 @@ class GenerousTitForTat(Strategy):
     def decide(self, view: GameView) -> Move:
         if not view.partner_moves:
             return move(Action.HOLD, view)
-        last = view.partner_moves[-1].action
+        last = perceived_action(view)
         if last is Action.ESCALATE and view.rng.random() < self.generosity:
             return move(Action.HOLD, view)
         return move(last, view)
@@ -77,7 +86,9 @@ class GrimTrigger(Strategy):
     }
 
     def decide(self, view: GameView) -> Move:
-        triggered = any(m.action is Action.ESCALATE for m in view.partner_moves)
+        triggered = any(m.action is Action.ESCALATE for m in view.partner_moves) or any(
+            s > EPS for s in view.partner_shifts
+        )
         return move(Action.ESCALATE if triggered else Action.HOLD, view)
 
 
