@@ -5,8 +5,8 @@ import math
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from negotiation_sim.config.schema import Num, lookup
 from negotiation_sim.scenario import ScenarioError, load_scenario, parse_overrides
-from negotiation_sim.scenario.schema import Num, lookup
 from negotiation_sim.scenario.spec import SCENARIO
 
 BASE = load_scenario("us_china_2025")

@@ -13,9 +13,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from negotiation_sim.config.schema import MISSING, ListOf, MapOf, Problem, Table, lookup
 from negotiation_sim.core import CONTROL_INSTRUMENTS
 from negotiation_sim.scenario.config import ScenarioConfig, compile_config
-from negotiation_sim.scenario.schema import MISSING, ListOf, MapOf, Problem, Table, lookup
 from negotiation_sim.scenario.spec import SCENARIO
 
 SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"

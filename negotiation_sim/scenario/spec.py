@@ -6,8 +6,7 @@ stockpiles in weeks.
 
 from __future__ import annotations
 
-from negotiation_sim.core import INSTRUMENTS
-from negotiation_sim.scenario.schema import (
+from negotiation_sim.config.schema import (
     Any_,
     Bool,
     Date,
@@ -18,6 +17,7 @@ from negotiation_sim.scenario.schema import (
     Str,
     Table,
 )
+from negotiation_sim.core import INSTRUMENTS
 
 PCT_MAX = 1000.0
 EVENT_TYPES = ("meeting", "summit", "tariff_threat", "truce_expiry", "control_rule", "note")

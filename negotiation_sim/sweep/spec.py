@@ -20,9 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from negotiation_sim.scenario import SCENARIO, Scenario, ScenarioError, load_scenario
-from negotiation_sim.scenario.load import raw_value, resolve_path
-from negotiation_sim.scenario.schema import (
+from negotiation_sim.config.schema import (
     MISSING,
     Any_,
     Bool,
@@ -35,6 +33,8 @@ from negotiation_sim.scenario.schema import (
     Table,
     lookup,
 )
+from negotiation_sim.scenario import SCENARIO, Scenario, ScenarioError, load_scenario
+from negotiation_sim.scenario.load import raw_value, resolve_path
 
 DESIGNS = ("grid", "latin_hypercube", "sobol", "saltelli", "morris", "monte_carlo")
 #: designs whose samples feed SALib's Sobol or Morris analysis

@@ -18,11 +18,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from negotiation_sim.config.schema import Num, Span, lookup
 from negotiation_sim.ensemble import flatten_summary
 from negotiation_sim.run import run_simulation
 from negotiation_sim.scenario import SCENARIO, Scenario
 from negotiation_sim.scenario.load import raw_value
-from negotiation_sim.scenario.schema import Num, Span, lookup
 from negotiation_sim.sweep.seeds import run_seed
 from negotiation_sim.sweep.spec import Parameter, _apply_value
 

@@ -36,7 +36,7 @@ A session config is a small TOML file in ``scenarios/sessions/`` (or in a folder
     counterfactuals = true           # payoff of every library strategy in the same seat
     ensemble_seeds = 8               # seeds per strategy in the ensemble comparison
 
-Files are checked with the scenario schema (``negotiation_sim.scenario.schema``), so an
+Files are checked with the scenario schema (``negotiation_sim.config.schema``), so an
 error names the file, the field, the bad value and what is allowed, as scenario errors do.
 """
 
@@ -48,9 +48,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from negotiation_sim.scenario import ScenarioError, load_scenario
-from negotiation_sim.scenario.load import check_strategy
-from negotiation_sim.scenario.schema import (
+from negotiation_sim.config.schema import (
     Any_,
     Bool,
     ListOf,
@@ -59,6 +57,8 @@ from negotiation_sim.scenario.schema import (
     Str,
     Table,
 )
+from negotiation_sim.scenario import ScenarioError, load_scenario
+from negotiation_sim.scenario.load import check_strategy
 
 SESSIONS_DIR = Path(__file__).resolve().parents[2] / "scenarios" / "sessions"
 MODES = ("computer", "pair")

@@ -1,5 +1,6 @@
-"""A small declarative schema for scenario files: validation with complete error lists,
-default filling, and export to JSON Schema.
+"""A small declarative schema for the package's TOML files (scenarios, session configs,
+sweep specs): validation with complete error lists, default filling, and export to JSON
+Schema.
 
 Each node validates a value at a dotted path and appends ``Problem`` records instead of
 raising, so that every error in a file is reported at once.
