@@ -10,10 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import reprlib
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 MISSING: Any = object()
+#: longest shown value, path and "allowed" text in a message (longer ones are cut)
+SHOWN_CHARS = 80
+PATH_CHARS = 200
+ALLOWED_CHARS = 400
+#: largest magnitude a number may have (beyond it, sums and products overflow to inf)
+MAX_MAGNITUDE = 1e300
+#: default longest string of a ``Str`` node
+STR_CHARS = 1_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,9 +37,48 @@ class Problem:
     message: str = ""
 
     def render(self, source: str) -> str:
-        shown = "(missing)" if self.value is MISSING else repr(self.value)
         text = self.message or "invalid value"
-        return f"{source}: {self.path or '<top>'}: {text}: got {shown}; allowed: {self.allowed}"
+        path = clip(printable(self.path), PATH_CHARS) or "<top>"
+        allowed = clip(printable(self.allowed), ALLOWED_CHARS)
+        return f"{source}: {path}: {printable(text)}: got {show(self.value)}; allowed: {allowed}"
+
+
+_REPR = reprlib.Repr(
+    maxlevel=3, maxdict=4, maxlist=8, maxtuple=8, maxset=8, maxstring=60, maxother=60
+)
+
+
+def show(value: Any) -> str:
+    """A value as shown in a message: its repr, cut to about ``SHOWN_CHARS`` characters
+    (a large table or list is summarised, a long string counted)."""
+    if value is MISSING:
+        return "(missing)"
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 96:
+        return f"a whole number of about {int(value.bit_length() * math.log10(2)):,} digits"
+    if isinstance(value, str) and len(value) > SHOWN_CHARS:
+        return f"{value[: SHOWN_CHARS - 20]!r}… ({len(value):,} characters)"
+    text = _REPR.repr(value)
+    if len(text) <= SHOWN_CHARS:
+        return text
+    if isinstance(value, dict):
+        keys = ", ".join(clip(printable(str(k)), 32) for k in list(value)[:4])
+        more = ", …" if len(value) > 4 else ""
+        return f"a table of {len(value):,} keys ({keys}{more})"
+    if isinstance(value, list | tuple):
+        return f"a list of {len(value):,} items"
+    return clip(text, SHOWN_CHARS)
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, marking the cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters (terminal escape codes) written as escapes."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
 
 
 @dataclass
@@ -45,6 +95,10 @@ class Node:
     def validate(self, value: Any, path: str, problems: list[Problem]) -> Any:
         raise NotImplementedError
 
+    def allowed(self) -> str:
+        """What the node accepts, in words (shown as "allowed: ..." in messages)."""
+        return "a value"
+
     def normalize(self, default: Any) -> Any:
         """The in-memory form of this node's default value."""
         return default
@@ -60,8 +114,14 @@ class Node:
         return schema
 
 
-def _is_number(value: Any) -> bool:
+def is_number(value: Any) -> bool:
+    """An int or float, not a bool."""
     return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def is_whole(value: int | float) -> bool:
+    """A whole number (safe for any int, however long)."""
+    return isinstance(value, int) or (math.isfinite(value) and value.is_integer())
 
 
 @dataclass
@@ -77,14 +137,21 @@ class Num(Node):
         kind = "a whole number" if self.integer else "a finite number"
         lo = "" if self.low is None else (f" > {self.low}" if self.low_open else f" >= {self.low}")
         hi = "" if self.high is None else f" <= {self.high}"
-        return kind + (lo + (" and" if lo and hi else "") + hi if lo or hi else "")
+        if not lo and not hi:
+            return f"{kind} of at most {MAX_MAGNITUDE:g} in size"
+        return kind + lo + (" and" if lo and hi else "") + hi
 
     def validate(self, value: Any, path: str, problems: list[Problem]) -> Any:
-        if not _is_number(value) or (self.integer and not float(value).is_integer()):
+        if not is_number(value) or (
+            self.integer and isinstance(value, float) and not value.is_integer()
+        ):
             problems.append(Problem(path, value, self.allowed(), "wrong type"))
             return value
-        if not math.isfinite(value):
+        if isinstance(value, float) and not math.isfinite(value):
             problems.append(Problem(path, value, self.allowed(), "not finite"))
+            return value
+        if not -MAX_MAGNITUDE <= value <= MAX_MAGNITUDE:
+            problems.append(Problem(path, value, self.allowed(), "out of range"))
             return value
         too_low = self.low is not None and (
             value <= self.low if self.low_open else value < self.low
@@ -111,16 +178,20 @@ class Span(Node):
     high: float | None = None
 
     def normalize(self, default: Any) -> Any:
-        return [float(default), float(default)] if _is_number(default) else default
+        return [float(default), float(default)] if is_number(default) else default
+
+    def allowed(self) -> str:
+        num = Num(low=self.low, high=self.high)
+        return f"{num.allowed()}, or a [low, high] pair of such numbers with low <= high"
 
     def validate(self, value: Any, path: str, problems: list[Problem]) -> Any:
         num = Num(low=self.low, high=self.high)
-        allowed = f"{num.allowed()}, or a [low, high] pair of such numbers with low <= high"
-        if _is_number(value):
+        allowed = self.allowed()
+        if is_number(value):
             before = len(problems)
             value = num.validate(value, path, problems)
             return value if len(problems) > before else [value, value]
-        if isinstance(value, list) and len(value) == 2 and all(_is_number(v) for v in value):
+        if isinstance(value, list) and len(value) == 2 and all(is_number(v) for v in value):
             before = len(problems)
             pair = [num.validate(v, f"{path}[{i}]", problems) for i, v in enumerate(value)]
             if len(problems) == before and pair[0] > pair[1]:
@@ -137,17 +208,20 @@ class Span(Node):
 
 @dataclass
 class Str(Node):
-    """A string, optionally restricted to choices or to a short lowercase id."""
+    """A string of at most ``max_length`` characters and no control characters (such as
+    terminal escape codes; tabs and line breaks are allowed), optionally restricted to
+    choices or to a short lowercase id."""
 
     choices: tuple[str, ...] | None = None
     ident: bool = False
+    max_length: int = STR_CHARS
 
     def allowed(self) -> str:
         if self.choices:
             return "one of " + ", ".join(self.choices)
         if self.ident:
             return "a short lowercase id (a-z, 0-9, _; starting with a letter)"
-        return "a string"
+        return f"a string of at most {self.max_length:,} characters"
 
     def validate(self, value: Any, path: str, problems: list[Problem]) -> Any:
         if not isinstance(value, str):
@@ -156,6 +230,12 @@ class Str(Node):
             problems.append(Problem(path, value, self.allowed(), "unknown choice"))
         elif self.ident and not is_ident(value) and not (value == "" == self.default):
             problems.append(Problem(path, value, self.allowed(), "bad id"))
+        elif len(value) > self.max_length:
+            problems.append(Problem(path, value, self.allowed(), "too long"))
+        elif not value.isprintable() and has_control(value):
+            problems.append(
+                Problem(path, value, "text without control characters", "control character")
+            )
         return value
 
     def json_schema(self) -> dict[str, Any]:
@@ -164,7 +244,14 @@ class Str(Node):
             schema["enum"] = list(self.choices)
         if self.ident:
             schema["pattern"] = "^[a-z][a-z0-9_]{0,31}$"
+        elif not self.choices:
+            schema["maxLength"] = self.max_length
         return self._base(schema)
+
+
+def has_control(text: str) -> bool:
+    """Whether ``text`` holds a control character other than tab and line breaks."""
+    return any(unicodedata.category(c) == "Cc" and c not in "\t\n\r" for c in text)
 
 
 def is_ident(text: str) -> bool:
@@ -178,9 +265,12 @@ def is_ident(text: str) -> bool:
 
 @dataclass
 class Bool(Node):
+    def allowed(self) -> str:
+        return "true or false"
+
     def validate(self, value: Any, path: str, problems: list[Problem]) -> Any:
         if not isinstance(value, bool):
-            problems.append(Problem(path, value, "true or false", "wrong type"))
+            problems.append(Problem(path, value, self.allowed(), "wrong type"))
         return value
 
     def json_schema(self) -> dict[str, Any]:
@@ -191,17 +281,20 @@ class Bool(Node):
 class Date(Node):
     """A calendar date (TOML local date, or an ISO ``YYYY-MM-DD`` string)."""
 
+    def allowed(self) -> str:
+        return "a date such as 2025-11-01"
+
     def validate(self, value: Any, path: str, problems: list[Problem]) -> Any:
         if isinstance(value, dt.datetime):
             return value.date()
         if isinstance(value, dt.date):
             return value
-        if isinstance(value, str):
+        if isinstance(value, str) and len(value) <= 32:
             try:
                 return dt.date.fromisoformat(value)
             except ValueError:
                 pass
-        problems.append(Problem(path, value, "a date such as 2025-11-01", "not a date"))
+        problems.append(Problem(path, value, self.allowed(), "not a date"))
         return value
 
     def json_schema(self) -> dict[str, Any]:
@@ -210,24 +303,57 @@ class Date(Node):
 
 @dataclass
 class ListOf(Node):
+    """A list of items of one kind; with ``max_items``, longer lists are refused before
+    their items are looked at."""
+
     item: Node = field(default_factory=Node)
     min_items: int = 0
+    max_items: int | None = None
+
+    def allowed(self) -> str:
+        return "a list" + _sizes(self.min_items, self.max_items, "items")
 
     def validate(self, value: Any, path: str, problems: list[Problem]) -> Any:
         if not isinstance(value, list):
             problems.append(Problem(path, value, "a list", "wrong type"))
             return value
-        if len(value) < self.min_items:
-            problems.append(
-                Problem(path, value, f"a list of at least {self.min_items} items", "too short")
-            )
+        words = ("a list of at least", "a list of at most", "items", "too short", "too long")
+        if not _sized(value, path, self.min_items, self.max_items, words, problems):
+            return value
         return [self.item.validate(v, f"{path}[{i}]", problems) for i, v in enumerate(value)]
 
     def json_schema(self) -> dict[str, Any]:
         schema = {"type": "array", "items": self.item.json_schema()}
         if self.min_items:
             schema["minItems"] = self.min_items
+        if self.max_items is not None:
+            schema["maxItems"] = self.max_items
         return self._base(schema)
+
+
+def _sized(
+    value: list[Any] | dict[str, Any],
+    path: str,
+    low: int,
+    high: int | None,
+    words: tuple[str, str, str, str, str],
+    problems: list[Problem],
+) -> bool:
+    """Problems for too few or too many items (``words``: the allowed texts before the
+    bound, the noun, the two messages); ``False`` when too many to look at."""
+    at_least, at_most, noun, few, many = words
+    if len(value) < low:
+        problems.append(Problem(path, value, f"{at_least} {low} {noun}", few))
+    if high is not None and len(value) > high:
+        problems.append(Problem(path, value, f"{at_most} {high:,} {noun}", many))
+        return False
+    return True
+
+
+def _sizes(low: int, high: int | None, what: str) -> str:
+    if high is not None:
+        return f" of {low:,} to {high:,} {what}" if low else f" of at most {high:,} {what}"
+    return f" of at least {low:,} {what}" if low else ""
 
 
 @dataclass
@@ -235,6 +361,9 @@ class Table(Node):
     """A TOML table with known keys; unknown keys are errors."""
 
     fields: dict[str, Node] = field(default_factory=dict)
+
+    def allowed(self) -> str:
+        return "a table"
 
     def validate(self, value: Any, path: str, problems: list[Problem]) -> Any:
         if not isinstance(value, dict):
@@ -256,7 +385,7 @@ class Table(Node):
             if key in value:
                 out[key] = node.validate(value[key], sub, problems)
             elif node.required:
-                problems.append(Problem(sub, MISSING, _describe(node), "required key missing"))
+                problems.append(Problem(sub, MISSING, node.allowed(), "required key missing"))
             elif node.default is not None:
                 out[key] = node.normalize(_copy(node.default))
             else:
@@ -280,15 +409,18 @@ class MapOf(Node):
 
     item: Node = field(default_factory=Node)
     min_items: int = 0
+    max_items: int | None = None
+
+    def allowed(self) -> str:
+        return "a table of id = value" + _sizes(self.min_items, self.max_items, "entries")
 
     def validate(self, value: Any, path: str, problems: list[Problem]) -> Any:
         if not isinstance(value, dict):
             problems.append(Problem(path, value, "a table of id = value", "wrong type"))
             return value
-        if len(value) < self.min_items:
-            problems.append(
-                Problem(path, value, f"at least {self.min_items} entries", "too few entries")
-            )
+        words = ("at least", "at most", "entries", "too few entries", "too many entries")
+        if not _sized(value, path, self.min_items, self.max_items, words, problems):
+            return value
         out = {}
         for key, sub in value.items():
             if not is_ident(key):
@@ -304,6 +436,8 @@ class MapOf(Node):
         }
         if self.min_items:
             schema["minProperties"] = self.min_items
+        if self.max_items is not None:
+            schema["maxProperties"] = self.max_items
         return self._base(schema)
 
 
@@ -318,18 +452,43 @@ class Any_(Node):
         return self._base({})
 
 
-def _describe(node: Node) -> str:
-    if isinstance(node, Num | Str):
-        return node.allowed()
-    return type(node).__name__.lower().rstrip("_")
-
-
 def _copy(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _copy(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_copy(v) for v in value]
     return value
+
+
+class Broken:
+    """The paths at which the schema found a problem, so that checks spanning several
+    fields run whenever their own inputs are sound (and every problem is reported at
+    once). Unknown keys break nothing: they are left out of the validated data."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.bad = {p.path for p in problems if p.message != "unknown key"}
+        self.around: set[str] = set()  # every bad path and each of its ancestors
+        for path in self.bad:
+            self.around.update(prefixes(path))
+
+    def known(self, path: str) -> bool:
+        """The value at ``path`` has the right type (what is inside it may be broken)."""
+        return not any(p in self.bad for p in prefixes(path))
+
+    def ok(self, *paths: str) -> bool:
+        """Every value at ``paths``, and everything inside them, passed the schema."""
+        return all(self.known(path) and path not in self.around for path in paths)
+
+
+def prefixes(path: str) -> list[str]:
+    """``"a.b[0]"`` to ``["", "a", "a.b", "a.b[0]"]``: the path and its ancestors."""
+    out = [""]
+    for i, char in enumerate(path):
+        if char in ".[" and i:
+            out.append(path[:i])
+    if path:
+        out.append(path)
+    return out
 
 
 def join(path: str, key: str | int) -> str:
