@@ -58,6 +58,8 @@ def show(value: Any) -> str:
     if isinstance(value, str) and len(value) > SHOWN_CHARS:
         return f"{value[: SHOWN_CHARS - 20]!r}… ({len(value):,} characters)"
     text = _REPR.repr(value)
+    if isinstance(value, list | tuple) and len(value) > _REPR.maxlist:
+        text += f" ({len(value):,} items)"
     if len(text) <= SHOWN_CHARS:
         return text
     if isinstance(value, dict):
