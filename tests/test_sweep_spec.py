@@ -166,7 +166,9 @@ def test_every_problem_is_reported_at_once_with_field_value_and_allowed():
     )
     assert "bad.toml: sweep.replicates: out of range: got 0" in joined
     assert "bad.toml: sweep.colour: unknown key" in joined
-    assert len(messages) == 3  # structural problems first; paths are checked once they pass
+    # the path is checked although [sweep] is broken: nothing hides another problem
+    assert "bad.toml: parameters[0].path: unknown scenario path: got 'economy.elastic'" in joined
+    assert len(messages) == 4
 
 
 @pytest.mark.parametrize(
