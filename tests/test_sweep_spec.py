@@ -366,3 +366,69 @@ def test_the_fast_path_builds_exactly_what_with_overrides_validates(specs):
         assert fast.data["firms"]["us_autos"]["stockpile_weeks"] == [stock, stock]
     assert base.data["firms"]["us_autos"]["margin"] == margin  # the base is untouched
     assert math.isclose(base.data["economy"]["rare_earth_cut"][2], 0.75)
+
+
+# ---------------------------------------------------------------------------- all at once
+def test_a_broken_sweep_field_does_not_hide_the_checks_against_the_scenario(specs):
+    messages = specs.problems([ELASTICITY, {**NOISE, "range": [0.0, 1.5]}], replicates=0, samples=8)
+    joined = "\n".join(messages)
+    assert "sweep.replicates: out of range: got 0" in joined
+    assert "parameters[1].range[1]: out of range for negotiation.implementation_noise" in joined
+    assert len(messages) == 2
+
+
+def test_a_broken_parameter_does_not_hide_the_design_problems(specs):
+    messages = specs.problems([{**ELASTICITY, "range": [1.0, "x"]}, NOISE], design="sobol")
+    joined = "\n".join(messages)
+    assert "parameters[0].range[1]: wrong type: got 'x'" in joined
+    assert "sweep.samples: required key missing" in joined
+    # rules that count the parameters wait until every parameter reads
+    assert "at least 2 parameters" not in joined
+    assert len(messages) == 2
+
+
+def test_a_scenario_given_as_a_sweep_spec_says_so():
+    with pytest.raises(SweepError) as info:
+        load_spec(ROOT / "scenarios" / "us_china_2025.toml")
+    (message,) = info.value.messages
+    assert "this looks like a scenario" in message and "not a sweep spec" in message
+
+
+# ---------------------------------------------------------------------------- hostile input
+def test_deep_nesting_in_a_spec_names_the_file_and_field(specs):
+    deep = "[" * 600 + "1" + "]" * 600
+    text = specs.text(samples=8).replace("[sweep]\n", f"[sweep]\nset = {{ x = {deep} }}\n")
+    with pytest.raises(SweepError) as info:
+        loads_spec(text, source="deep.toml")
+    (message,) = info.value.messages
+    assert message.startswith("deep.toml: sweep.set (line 2): nested too deeply")
+    nested: list = ["TitForTat"]
+    for _ in range(100):
+        nested = [nested]
+    (message,) = specs.problems(
+        [{"path": "governments.cn.strategy", "values": [nested]}], samples=8
+    )
+    assert message.startswith("bad.toml: parameters[0].values[0][0][0]")
+    assert "nested too deeply" in message and len(message) < 400
+
+
+def test_huge_or_overflowing_values_are_refused_with_short_messages(specs):
+    too_many = specs.problems(
+        [ELASTICITY, {"path": "governments.cn.strategy", "values": ["TitForTat"] * 10_001}],
+        samples=8,
+    )
+    assert any("parameters[1].values: too long: got a list of 10,001 items" in m for m in too_many)
+    (message,) = specs.problems([{**ELASTICITY, "range": [1.0, 1e308]}], samples=8)
+    assert "parameters[0].range[1]: out of range: got 1e+308" in message
+    revenue = {"path": "firms.us_autos.revenue", "range": [1.0, 1e12]}
+    (message,) = specs.problems([ELASTICITY, revenue], samples=8)
+    assert (
+        "parameters[1].range[1]: out of range for firms.us_autos.revenue: got 1000000000000.0"
+        in message
+    )
+    scaled = {"path": "firms.us_autos.revenue", "range": [1.0, 1e300], "scale": True}
+    (message,) = specs.problems([ELASTICITY, scaled], samples=8)
+    assert "scaled value" in message and "firms.us_autos.revenue" in message
+    messages = specs.problems(name="x" * 1_200_000, samples=8)
+    assert messages[0].startswith("bad.toml: sweep.name: too long: got 'xxx")
+    assert "(1,200,000 characters)" in messages[0] and len(messages[0]) < 400
