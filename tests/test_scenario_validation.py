@@ -559,3 +559,21 @@ def test_the_limits_are_in_the_parameter_table_of_the_docs():
         spec.TEXT_CHARS,
     ):
         assert f"{value:,}".replace(",", " ") in section or f"{value:,}" in section, value
+
+
+def test_kind_of_file_picks_the_loader_for_a_file(tmp_path):
+    from negotiation_sim.config import kinds
+    from negotiation_sim.config.toml import kind_of_file
+
+    root = resolve_path("us_china_2025").parents[0]
+    assert kind_of_file(root / "us_china_2025.toml") == kinds.SCENARIO
+    assert kind_of_file(next((root / "sessions").glob("*.toml"))) == kinds.SESSION
+    assert kind_of_file(next((root / "sweeps").glob("*.toml"))) == kinds.SWEEP
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[scenario\n", encoding="utf-8")
+    other = tmp_path / "other.toml"
+    other.write_text("[tool.ruff]\nline-length = 100\n", encoding="utf-8")
+    deep = tmp_path / "deep.toml"
+    deep.write_text("x = " + "[" * 2000 + "]" * 2000, encoding="utf-8")
+    for path in (broken, other, deep, tmp_path / "missing.toml"):
+        assert kind_of_file(path) is None

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
-from negotiation_sim.config.kinds import wrong_kind, wrong_kind_message
+from negotiation_sim.config.kinds import looks_like, wrong_kind, wrong_kind_message
 from negotiation_sim.config.schema import Node, Problem, clip, join
 
 #: largest file or text read (bytes of UTF-8); a full research scenario is well below it
@@ -184,3 +184,16 @@ class Format:
         self.check(raw, source)
         problems: list[Problem] = []
         return self.schema.validate(raw, "", problems), problems
+
+
+def kind_of_file(path: str | Path) -> str | None:
+    """The kind of TOML file at ``path`` (``config.kinds``: scenario, session config,
+    sweep spec) by its top-level tables, or ``None`` when it is none of them or cannot be
+    read or parsed (its loader then says why). For callers that pick a loader."""
+    file = Path(path)
+    try:
+        if file.stat().st_size > MAX_BYTES:
+            return None
+        return looks_like(tomllib.loads(file.read_bytes().decode("utf-8")))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError, ValueError):
+        return None
