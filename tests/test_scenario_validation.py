@@ -372,6 +372,8 @@ def test_looks_like_tells_the_kinds_apart():
         assert looks_like_session(tomllib.loads(file.read_text()))
     for file in (root / "sweeps").glob("*.toml"):
         assert looks_like_sweep(tomllib.loads(file.read_text()))
+    for file in (root.parent / "episodes").glob("*.toml"):  # back-test episodes
+        assert kinds.looks_like(tomllib.loads(file.read_text())) == kinds.EPISODE
     assert kinds.looks_like({"colour": 1}) is None and kinds.looks_like([1]) is None
     # the marker tables are required tables of their format
     from negotiation_sim.scenario import SCENARIO

@@ -12,12 +12,14 @@ from typing import Any
 SCENARIO = "scenario"
 SESSION = "session config"
 SWEEP = "sweep spec"
+EPISODE = "back-test episode"
 
 #: kind: the top-level tables that mark it (every one is a required table of the format)
 MARKERS: dict[str, tuple[str, ...]] = {
     SCENARIO: ("scenario", "governments", "economy"),
     SESSION: ("session",),
     SWEEP: ("sweep", "parameters"),
+    EPISODE: ("episode", "observed"),
 }
 
 

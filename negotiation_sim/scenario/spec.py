@@ -27,7 +27,7 @@ MONEY_MAX = 1_000_000.0
 # Totals that bound what one scenario can make a server hold: memory grows with every
 # firm (about 2.4 GB per million), and an upload must not take down a shared classroom
 # or lab server. Each is far above the shipped scenarios (at most 330 firms, 15 groups,
-# 3 governments, 104 rounds, 6 events) and ordinary research use (docs/model.md, 8.11).
+# 3 governments, 196 rounds, 14 events) and ordinary research use (docs/model.md, 8.11).
 MAX_TOTAL_FIRMS = 200_000
 MAX_FIRM_GROUPS = 1_000
 MAX_GOVERNMENTS = 50
