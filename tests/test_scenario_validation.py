@@ -579,3 +579,10 @@ def test_kind_of_file_picks_the_loader_for_a_file(tmp_path):
     deep.write_text("x = " + "[" * 2000 + "]" * 2000, encoding="utf-8")
     for path in (broken, other, deep, tmp_path / "missing.toml"):
         assert kind_of_file(path) is None
+
+
+def test_an_error_lists_at_most_100_problems_and_counts_the_rest(raw):
+    messages = errors_for(raw, lambda d: d["economy"].update({f"k{i}": i for i in range(5000)}))
+    assert len(messages) == 101
+    assert messages[-1] == "bad.toml: ... and 4,900 more problems"
+    assert all("unknown key" in m for m in messages[:100])

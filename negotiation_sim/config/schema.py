@@ -372,16 +372,10 @@ class Table(Node):
             problems.append(Problem(path, value, "a table", "wrong type"))
             return value
         out: dict[str, Any] = {}
+        known = "one of the keys " + ", ".join(self.fields)
         for key in value:
             if key not in self.fields:
-                problems.append(
-                    Problem(
-                        join(path, key),
-                        value[key],
-                        "one of the keys " + ", ".join(self.fields),
-                        "unknown key",
-                    )
-                )
+                problems.append(Problem(join(path, key), value[key], known, "unknown key"))
         for key, node in self.fields.items():
             sub = join(path, key)
             if key in value:

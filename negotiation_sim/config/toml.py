@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
@@ -30,14 +30,17 @@ MAX_MESSAGES = 100
 
 class ConfigError(ValueError):
     """Invalid input. ``messages`` lists the problems, one per line, each starting with
-    the file (``source``); beyond ``MAX_MESSAGES`` a last line counts the rest."""
+    the file (``source``); beyond ``MAX_MESSAGES`` (or when ``more`` problems were not
+    rendered at all) a last line counts the rest."""
 
-    def __init__(self, messages: Iterable[str], source: str = "") -> None:
+    def __init__(self, messages: Iterable[str], source: str = "", more: int = 0) -> None:
         messages = list(messages)
         if len(messages) > MAX_MESSAGES + 1:
-            more = len(messages) - MAX_MESSAGES
+            more += len(messages) - MAX_MESSAGES
+            messages = messages[:MAX_MESSAGES]
+        if more:
             where = f"{source}: " if source else ""
-            messages = [*messages[:MAX_MESSAGES], f"{where}... and {more:,} more problems"]
+            messages.append(f"{where}... and {more:,} more problems")
         self.messages = messages
         self.source = source
         super().__init__("\n".join(messages))
@@ -117,8 +120,21 @@ class Format:
     schema: Node
     error: type[ConfigError] = ConfigError
 
-    def fail(self, messages: Iterable[str], source: str) -> NoReturn:
-        raise self.error(list(messages), source=source)
+    def fail(self, messages: Iterable[str], source: str, more: int = 0) -> NoReturn:
+        raise self.error(list(messages), source=source, more=more)
+
+    def fail_problems(
+        self,
+        problems: list[Problem],
+        source: str,
+        extra: Iterable[str] = (),
+        render: Callable[[Problem], str] | None = None,
+    ) -> NoReturn:
+        """Raise with ``problems`` rendered (only as many as an error lists: the rest are
+        counted, not rendered) followed by ``extra`` messages rendered already."""
+        render = render or (lambda p: p.render(source))
+        shown = [render(p) for p in problems[:MAX_MESSAGES]]
+        self.fail([*shown, *extra], source, more=len(problems) - len(shown))
 
     def read(self, path: str | Path) -> str:
         """The text of a file, refused when it is too large, unreadable or not UTF-8."""

@@ -25,7 +25,7 @@ from negotiation_sim.config.schema import (
     lookup,
     printable,
 )
-from negotiation_sim.config.toml import ConfigError, Format, nesting_problem
+from negotiation_sim.config.toml import MAX_DEPTH, ConfigError, Format, nesting_problem
 from negotiation_sim.scenario.checks import (  # noqa: F401 (re-exported)
     check_strategy,
     cross_check,
@@ -129,7 +129,7 @@ def loads_scenario(
     overrides: Mapping[str, Any] | Iterable[str] | None = None,
 ) -> Scenario:
     """Validate scenario TOML given as text (used for uploads)."""
-    return scenario_from_dict(FORMAT.loads(text, source), source=source, overrides=overrides)
+    return _from_raw(FORMAT.loads(text, source), source, overrides)
 
 
 def scenario_from_dict(
@@ -139,6 +139,12 @@ def scenario_from_dict(
 ) -> Scenario:
     """Validate a scenario given as nested data (the TOML file's structure)."""
     FORMAT.check(raw, source)  # before anything recursive (deepcopy) touches it
+    return _from_raw(raw, source, overrides)
+
+
+def _from_raw(
+    raw: dict[str, Any], source: str, overrides: Mapping[str, Any] | Iterable[str] | None
+) -> Scenario:
     raw = copy.deepcopy(raw)
     pairs = parse_overrides(overrides) if overrides else []
     problems = apply_overrides(raw, pairs) if isinstance(raw, dict) else []
@@ -153,13 +159,18 @@ def _finish(
     tags: tuple[str, ...],
 ) -> Scenario:
     overridden = {k for k, _ in pairs}
-    deep = nesting_problem(raw)
-    if deep is not None:  # an override's value: the file itself was checked
-        raise ScenarioError([_render(deep, source, overridden)], source=source)
+
+    def render(problem: Problem) -> str:
+        return _render(problem, source, overridden)
+
+    for key, value in pairs:  # the data around them was checked when it was read
+        deep = nesting_problem(value, _as_path(key), MAX_DEPTH - key.count(".") - 1)
+        if deep is not None:
+            FORMAT.fail_problems([deep], source, render=render)
     data = SCENARIO.validate(raw, "", problems)
     problems.extend(cross_check(data, problems))
     if problems:
-        raise ScenarioError([_render(p, source, overridden) for p in problems], source=source)
+        FORMAT.fail_problems(problems, source, render=render)
     digest = hashlib.sha256(
         json.dumps(data, sort_keys=True, default=str).encode("utf-8")
     ).hexdigest()

@@ -233,7 +233,7 @@ def spec_from_dict(
     if sweep is not None and ok(*(f"sweep.{k}" for k in OUTPUT_FIELDS)):
         check_outputs(sweep, problems)
     if problems or extra:
-        raise SweepError([p.render(source) for p in problems] + extra, source=source)
+        FORMAT.fail_problems(problems, source, extra)
     return SweepSpec(
         source=source,
         name=sweep["name"] or Path(source).stem,

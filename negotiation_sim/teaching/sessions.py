@@ -248,7 +248,7 @@ def session_from_dict(
     data, problems = FORMAT.validate(raw, source)
     scenario, extra = _check(data, problems, source)
     if problems or extra:
-        FORMAT.fail([p.render(source) for p in problems] + extra, source)
+        FORMAT.fail_problems(problems, source, extra)
     s, opp, timing, show, deb = (data[k] for k in ("session", *SECTIONS))
     config = SessionConfig(
         id=sid,
@@ -287,7 +287,7 @@ def check_config(config: SessionConfig) -> SessionConfig:
         )
     scenario, extra = _check(data, problems, config.source)
     if problems or extra:
-        FORMAT.fail([p.render(config.source) for p in problems] + extra, config.source)
+        FORMAT.fail_problems(problems, config.source, extra)
     return _with_parties(config, scenario)
 
 
