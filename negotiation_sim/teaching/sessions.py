@@ -8,7 +8,7 @@ A session config is a small TOML file in ``scenarios/sessions/`` (or in a folder
     scenario = "classroom_basic"     # a scenario name or path
     mode = "computer"                # "computer": each student plays the computer;
                                      # "pair": students are paired by arrival
-    rounds = 10                      # 0 = the scenario's own number of rounds
+    rounds = 10                      # 1-1000; 0 = the scenario's own (at most 1000)
     seed = 1                         # every game of the session uses this seed
     seats = ["north", "south"]       # sides students may take ([] = both parties)
     overrides = ["negotiation.perception_noise=0.05"]   # as the CLI's --set
@@ -36,8 +36,10 @@ A session config is a small TOML file in ``scenarios/sessions/`` (or in a folder
     counterfactuals = true           # payoff of every library strategy in the same seat
     ensemble_seeds = 8               # seeds per strategy in the ensemble comparison
 
-Files are checked with the scenario schema (``negotiation_sim.config.schema``), so an
-error names the file, the field, the bad value and what is allowed, as scenario errors do.
+Files are checked with the schema DSL of scenarios (``negotiation_sim.config.schema``), so
+an error names the file, the field, the bad value and what is allowed, as scenario errors
+do, every problem at once. A config built in code (the Play page's form, ``adhoc_config``,
+``with_changes``) goes through the same checks (``check_config``).
 """
 
 from __future__ import annotations
