@@ -2,6 +2,8 @@
 
 * Scenario factories: shipped scenarios loaded once per session, with dotted-path
   overrides; a tiny fast scenario for model tests; strategy-pair override builders.
+* Sweep-spec factories: sweep spec texts and files rendered from Python values
+  (``sweep_specs``), for the sweep test files.
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 import copy
 import dataclasses
 import functools
+import json
+import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -128,3 +132,113 @@ def pair_fixture() -> Callable[..., dict[str, Any]]:
 def run_scenario_fixture() -> Callable[..., SimulationResult]:
     """``run_scenario(overrides=None, seed=0, *, scenario="us_china_2025", rounds=None)``."""
     return run_scenario
+
+
+# ==========================================================================================
+# Sweep-spec factories
+# ==========================================================================================
+
+
+def toml_value(value: Any) -> str:
+    """A Python value as a TOML value (strings, numbers, booleans, lists, inline tables)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)  # inf and nan are TOML too
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        inner = ", ".join(f"{toml_key(k)} = {toml_value(v)}" for k, v in value.items())
+        return "{ " + inner + " }" if inner else "{}"
+    raise TypeError(f"no TOML form for {value!r}")
+
+
+def toml_key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key, ensure_ascii=False)
+
+
+class SweepSpecs:
+    """Sweep spec files for tests. ``text`` renders a spec from Python values: the
+    ``[sweep]`` fields as keywords (``None`` leaves a field out), the ``[[parameters]]``
+    as dicts, or as TOML text for input the dicts cannot express. The defaults are the
+    shipped default scenario, a Latin hypercube and ``elasticity`` + ``noise``."""
+
+    # common parameters, a fresh dict each time (a test may change its copy)
+    @property
+    def elasticity(self) -> dict[str, Any]:
+        return {"path": "economy.elasticity", "range": [1.0, 5.0]}
+
+    @property
+    def noise(self) -> dict[str, Any]:
+        return {"path": "negotiation.implementation_noise", "range": [0.0, 0.2]}
+
+    @property
+    def stockpile(self) -> dict[str, Any]:
+        return {
+            "name": "stockpile",
+            "path": ["firms.us_autos.stockpile_weeks", "firms.us_industry.stockpile_weeks"],
+            "range": [0.5, 30.0],
+        }
+
+    @property
+    def strategy(self) -> dict[str, Any]:
+        return {
+            "path": "governments.cn.strategy",
+            "values": ["TitForTat", "AlwaysEscalate", "GrimTrigger"],
+        }
+
+    def text(
+        self,
+        parameters: list[dict[str, Any] | str] | None = None,
+        *,
+        scenario: str = "us_china_2025",
+        design: str = "latin_hypercube",
+        **sweep: Any,
+    ) -> str:
+        fields = {"scenario": scenario, "design": design, **sweep}
+        lines = ["[sweep]"]
+        lines += [f"{toml_key(k)} = {toml_value(v)}" for k, v in fields.items() if v is not None]
+        for param in [self.elasticity, self.noise] if parameters is None else parameters:
+            if isinstance(param, str):
+                lines += ["", param.strip()]
+                continue
+            lines += ["", "[[parameters]]"]
+            lines += [f"{toml_key(k)} = {toml_value(v)}" for k, v in param.items()]
+        return "\n".join(lines) + "\n"
+
+    def write(
+        self,
+        folder: Path,
+        parameters: list[dict[str, Any] | str] | None = None,
+        *,
+        file: str = "spec.toml",
+        **sweep: Any,
+    ) -> Path:
+        """The spec written to ``folder / file``."""
+        path = Path(folder) / file
+        path.write_text(self.text(parameters, **sweep), encoding="utf-8")
+        return path
+
+    def load(self, parameters: list[dict[str, Any] | str] | None = None, **sweep: Any):
+        """The validated ``SweepSpec``."""
+        from negotiation_sim.sweep import loads_spec
+
+        return loads_spec(self.text(parameters, **sweep))
+
+    def problems(
+        self, parameters: list[dict[str, Any] | str] | None = None, **sweep: Any
+    ) -> list[str]:
+        """The messages of the ``SweepError`` the spec raises (its source is bad.toml)."""
+        from negotiation_sim.sweep import SweepError, loads_spec
+
+        with pytest.raises(SweepError) as info:
+            loads_spec(self.text(parameters, **sweep), source="bad.toml")
+        return info.value.messages
+
+
+@pytest.fixture(scope="session")
+def sweep_specs() -> SweepSpecs:
+    """Factory of sweep spec texts and files (``SweepSpecs``)."""
+    return SweepSpecs()

@@ -5,8 +5,8 @@ import math
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from negotiation_sim.config.schema import Num, lookup
 from negotiation_sim.scenario import ScenarioError, load_scenario, parse_overrides
-from negotiation_sim.scenario.schema import Num, lookup
 from negotiation_sim.scenario.spec import SCENARIO
 
 BASE = load_scenario("us_china_2025")
@@ -104,3 +104,37 @@ def _get(data, path):
     for part in path.split("."):
         data = data[part]
     return data
+
+
+HOSTILE = st.one_of(
+    st.text(max_size=60),
+    st.integers(0, 3000).map(lambda n: "[" * n + "1" + "]" * n),
+    st.integers(0, 1500).map(lambda n: "{a = " * n + "1" + "}" * n),
+    st.integers(1, 6000).map(lambda n: "9" * n),
+    st.sampled_from(["1e308", "-1e308", "inf", "nan", "1e400", '"\x1b[2J"', "[1, [2, [3]]]"]),
+)
+TARGETS = [
+    *PATHS,
+    "scenario.name",
+    "scenario.rounds",
+    "calendar.0.label",
+    "calendar.².label",
+    "calendar.99999999999999999999999.label",
+    "calendar." + "9" * 5000 + ".label",
+    "firms.us_autos.margin",
+    "firms.us_autos.count",
+    "governments.us.strategy_params.window",
+    "governments.us.strategy_params",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(path=st.sampled_from(TARGETS), text=HOSTILE)
+def test_any_set_value_gives_a_scenario_or_a_scenario_error(path, text):
+    """Deep nesting, 6000-digit numbers, huge values, odd digits in a path: a clear
+    ScenarioError naming the override, never a traceback."""
+    try:
+        BASE.with_overrides([f"{path}={text}"])
+    except ScenarioError as exc:
+        assert f"--set {path[:40]}" in str(exc)  # long keys are cut in messages
+        assert all(len(m) < 1000 for m in exc.messages)

@@ -11,36 +11,29 @@ import pyarrow as pa
 import pytest
 
 from negotiation_sim.ensemble import wilson_interval
-from negotiation_sim.sweep import SweepError, analyze, build_design, loads_spec
+from negotiation_sim.sweep import SweepError, analyze, build_design
 from negotiation_sim.sweep.analysis.discovery import find_boxes
 from negotiation_sim.sweep.analysis.plots import heatmap_table
 from negotiation_sim.sweep.analysis.probabilities import point_probabilities
 from negotiation_sim.sweep.analysis.sensitivity import anova_indices, ranking, sensitivity
 from negotiation_sim.sweep.store import FORMAT, SweepStore
 
-PARAMS = """
-[[parameters]]
-name = "a"
-path = "economy.elasticity"
-range = [0.0, 10.0]
-
-[[parameters]]
-name = "b"
-path = "economy.pass_through"
-range = [0.0, 1.0]
-
-[[parameters]]
-name = "c"
-path = "economy.reroute_cost"
-range = [0.0, 50.0]
-"""
+PARAMS = [
+    {"name": "a", "path": "economy.elasticity", "range": [0.0, 10.0]},
+    {"name": "b", "path": "economy.pass_through", "range": [0.0, 1.0]},
+    {"name": "c", "path": "economy.reroute_cost", "range": [0.0, 50.0]},
+]
 
 
-def design_of(design: str, extra: str):
-    spec = loads_spec(
-        f'[sweep]\nscenario = "us_china_2025"\ndesign = "{design}"\n{extra}\n' + PARAMS
-    )
-    return spec, build_design(spec)
+@pytest.fixture
+def design_of(sweep_specs):
+    """A spec over PARAMS and its design."""
+
+    def design_of(design: str, **extra):
+        spec = sweep_specs.load(PARAMS, design=design, **extra)
+        return spec, build_design(spec)
+
+    return design_of
 
 
 def runs_from(design, y: np.ndarray, outcome: np.ndarray | None = None) -> pd.DataFrame:
@@ -99,8 +92,8 @@ def test_prim_finds_nothing_in_noise():
 
 
 # ---------------------------------------------------------------------------- indices
-def test_sobol_indices_rank_the_dominant_input_first_and_match_theory():
-    spec, design = design_of("sobol", "samples = 1024")
+def test_sobol_indices_rank_the_dominant_input_first_and_match_theory(design_of):
+    spec, design = design_of("sobol", samples=1024)
     y = linear(design.unit)
     outcome = np.where(design.unit[:, 0] > 0.5, "trade_war", "deal")
     frame, notes = sensitivity(
@@ -116,8 +109,8 @@ def test_sobol_indices_rank_the_dominant_input_first_and_match_theory():
     assert (rows["method"] == "sobol").all()
 
 
-def test_morris_ranks_by_mu_star():
-    spec, design = design_of("morris", "samples = 30")
+def test_morris_ranks_by_mu_star(design_of):
+    spec, design = design_of("morris", samples=30)
     frame, _ = sensitivity(
         runs_from(design, linear(design.unit)),
         design.points,
@@ -132,8 +125,8 @@ def test_morris_ranks_by_mu_star():
     assert rows.loc["c", "mu_star"] == pytest.approx(0, abs=1e-9)
 
 
-def test_rbd_fast_on_a_latin_hypercube():
-    spec, design = design_of("latin_hypercube", "samples = 600")
+def test_rbd_fast_on_a_latin_hypercube(design_of):
+    spec, design = design_of("latin_hypercube", samples=600)
     frame, _ = sensitivity(
         runs_from(design, linear(design.unit)),
         design.points,
@@ -146,8 +139,8 @@ def test_rbd_fast_on_a_latin_hypercube():
     assert rows.loc["a", "S1"] == pytest.approx(25 / 26, abs=0.1)
 
 
-def test_grid_variance_decomposition_is_exact():
-    spec, design = design_of("grid", "levels = 5")
+def test_grid_variance_decomposition_is_exact(design_of):
+    spec, design = design_of("grid", levels=5)
     u = design.points[["a", "b", "c"]].to_numpy() / [10.0, 1.0, 50.0]
     frame, _ = sensitivity(runs_from(design, linear(u)), design.points, None, "grid", spec.names)
     rows = frame[frame["measure"] == "welfare.us"].set_index("parameter")
@@ -161,8 +154,8 @@ def test_grid_variance_decomposition_is_exact():
     assert indices["x"] == pytest.approx((0.0, 1.0))
 
 
-def test_incomplete_sobol_sweeps_get_a_note_not_indices():
-    spec, design = design_of("sobol", "samples = 64")
+def test_incomplete_sobol_sweeps_get_a_note_not_indices(design_of):
+    spec, design = design_of("sobol", samples=64)
     runs = runs_from(design, linear(design.unit)).iloc[:-5]
     frame, notes = sensitivity(runs, design.points, design.unit, "sobol", spec.names)
     assert frame.empty and "needs every design point" in notes[0]
@@ -209,10 +202,10 @@ def test_heatmap_table_bins_and_counts():
 
 
 # ---------------------------------------------------------------------------- analyze
-def synthetic_sweep(tmp_path, n=600, replicates=2):
+def synthetic_sweep(design_of, tmp_path, n=600, replicates=2):
     """A sweep directory written through the store: trade war where a > 6 and b < 0.4
     (90%), else 10%; a deal otherwise; welfare = -a; two failed runs."""
-    spec, design = design_of("latin_hypercube", f"samples = {n}\nreplicates = {replicates}")
+    spec, design = design_of("latin_hypercube", samples=n, replicates=replicates)
     rng = np.random.default_rng(5)
     runs = np.arange(n * replicates)
     point = runs // replicates
@@ -255,8 +248,8 @@ def synthetic_sweep(tmp_path, n=600, replicates=2):
     return store.root
 
 
-def test_analyze_a_synthetic_sweep_end_to_end(tmp_path):
-    root = synthetic_sweep(tmp_path)
+def test_analyze_a_synthetic_sweep_end_to_end(design_of, tmp_path):
+    root = synthetic_sweep(design_of, tmp_path)
     result = analyze(root)
     assert len(result.runs) == 1200 and result.n_errors == 2
     assert set(result.errors["error"]) == {"RuntimeError: planted"}
@@ -292,12 +285,12 @@ def test_analyze_a_synthetic_sweep_end_to_end(tmp_path):
     assert (report / "heatmap_deal.png").read_bytes()[:4] == b"\x89PNG"
 
 
-def test_analyze_bad_input(tmp_path):
+def test_analyze_bad_input(design_of, tmp_path):
     with pytest.raises(SweepError, match="no such directory"):
         analyze(tmp_path / "missing")
     with pytest.raises(SweepError, match="no sweep here"):
         analyze(tmp_path)
-    root = synthetic_sweep(tmp_path, n=40, replicates=1)
+    root = synthetic_sweep(design_of, tmp_path, n=40, replicates=1)
     with pytest.raises(SweepError, match="--heatmap nope: unknown parameter"):
         analyze(root, heatmap=("a", "nope"), report=False)
     with pytest.raises(SweepError, match="--target war: unknown outcome"):

@@ -18,29 +18,18 @@ from negotiation_sim.sweep.commands import cmd_analyze, cmd_sweep, register
 from negotiation_sim.sweep.progress import Progress
 
 ENV = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-SPEC = """\
-[sweep]
-name = "cli"
-scenario = "us_china_2025"
-design = "latin_hypercube"
-samples = 8
-rounds = 3
-seed = 1
-
-[[parameters]]
-path = "economy.elasticity"
-range = [1.0, 5.0]
-
-[[parameters]]
-path = "negotiation.implementation_noise"
-range = [0.0, {high}]
-"""
+RUN = {"name": "cli", "samples": 8, "rounds": 3, "seed": 1}
 
 
-def write(folder: Path, high: float = 0.2, name: str = "spec.toml") -> Path:
-    path = folder / name
-    path.write_text(SPEC.format(high=high), encoding="utf-8")
-    return path
+@pytest.fixture
+def write(sweep_specs):
+    """Writes the small sweep of these tests (noise up to ``high``) into a folder."""
+
+    def write(folder: Path, high: float = 0.2, name: str = "spec.toml") -> Path:
+        params = [sweep_specs.elasticity, {**sweep_specs.noise, "range": [0.0, high]}]
+        return sweep_specs.write(folder, params, file=name, **RUN)
+
+    return write
 
 
 def run(argv, capsys) -> tuple[int, str, str]:
@@ -77,7 +66,7 @@ def test_register_adds_sweep_and_analyze_to_any_parser():
     assert args.func is cmd_analyze and args.heatmap == ["a", "b"] and args.targets == ["deal"]
 
 
-def test_a_bad_spec_exits_2_with_every_problem_and_writes_nothing(tmp_path, capsys):
+def test_a_bad_spec_exits_2_with_every_problem_and_writes_nothing(write, tmp_path, capsys):
     spec = write(tmp_path, high=1.5)
     code, _, err = run(["sweep", spec, "--out", tmp_path / "out"], capsys)
     assert_bad_input(
@@ -105,21 +94,21 @@ def test_a_bad_spec_exits_2_with_every_problem_and_writes_nothing(tmp_path, caps
         (["sweep", "{spec}", "--out", "{tmp}/o", "--flush-seconds", "-1"], ["more than 0"]),
     ],
 )
-def test_bad_input_exits_2(argv, expected, tmp_path, capsys):
+def test_bad_input_exits_2(argv, expected, write, tmp_path, capsys):
     spec = write(tmp_path)
     argv = [a.format(tmp=tmp_path, spec=spec) for a in argv]
     code, _, err = run(argv, capsys)
     assert_bad_input(code, err, *expected)
 
 
-def test_dry_run_prints_the_plan(tmp_path, capsys):
+def test_dry_run_prints_the_plan(write, tmp_path, capsys):
     code, out, err = run(["sweep", write(tmp_path), "--dry-run"], capsys)
     assert code == 0 and not err
     assert "latin_hypercube, 8 points x 1 replicates = 8 runs" in out
     assert "negotiation.implementation_noise: uniform [0, 0.2]" in out
 
 
-def test_sweep_resume_and_analyze_in_process(tmp_path, capsys):
+def test_sweep_resume_and_analyze_in_process(write, tmp_path, capsys):
     spec = write(tmp_path)
     out_dir = tmp_path / "o"
     code, out, err = run(["sweep", spec, "--out", out_dir, "--workers", "1"], capsys)
@@ -153,7 +142,7 @@ def command() -> list[str]:
     return [sys.executable, "-m", "negotiation_sim.sweep"]
 
 
-def test_the_real_command_line_end_to_end(tmp_path):
+def test_the_real_command_line_end_to_end(write, tmp_path):
     spec = write(tmp_path)
     out_dir = tmp_path / "o"
     swept = subprocess.run(

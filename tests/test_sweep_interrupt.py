@@ -23,29 +23,7 @@ from negotiation_sim.sweep.store import SweepStore
 
 psutil = pytest.importorskip("psutil")
 
-SPEC = """\
-[sweep]
-name = "interrupt"
-scenario = "us_china_2025"
-design = "latin_hypercube"
-samples = 400
-replicates = 2
-rounds = 4
-seed = 5
-
-[[parameters]]
-name = "stockpile"
-path = ["firms.us_autos.stockpile_weeks", "firms.us_industry.stockpile_weeks"]
-range = [0.5, 30.0]
-
-[[parameters]]
-path = "economy.elasticity"
-range = [1.0, 5.0]
-
-[[parameters]]
-path = "negotiation.implementation_noise"
-range = [0.0, 0.1]
-"""
+RUN = {"name": "interrupt", "samples": 400, "replicates": 2, "rounds": 4, "seed": 5}
 TOTAL = 800
 ENV = {**os.environ, "PYTHONIOENCODING": "utf-8"}
 
@@ -63,10 +41,10 @@ def command() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def spec_file(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("spec") / "interrupt.toml"
-    path.write_text(SPEC, encoding="utf-8")
-    return path
+def spec_file(sweep_specs, tmp_path_factory) -> Path:
+    noise = {**sweep_specs.noise, "range": [0.0, 0.1]}
+    params = [sweep_specs.stockpile, sweep_specs.elasticity, noise]
+    return sweep_specs.write(tmp_path_factory.mktemp("spec"), params, file="interrupt.toml", **RUN)
 
 
 @pytest.fixture(scope="module")

@@ -29,40 +29,18 @@ from negotiation_sim.sweep.store import SweepStore
 
 ROOT = Path(__file__).resolve().parents[1]
 
-SPEC = """\
-[sweep]
-name = "small"
-scenario = "{scenario}"
-design = "latin_hypercube"
-samples = 12
-replicates = 2
-rounds = 4
-seed = 42
-
-[[parameters]]
-name = "stockpile"
-path = ["firms.us_autos.stockpile_weeks", "firms.us_industry.stockpile_weeks"]
-range = [0.5, 30.0]
-
-[[parameters]]
-path = "economy.elasticity"
-range = [1.0, 5.0]
-
-[[parameters]]
-path = "governments.cn.strategy"
-values = ["TitForTat", "AlwaysEscalate", "GrimTrigger"]
-"""
+RUN = {"name": "small", "samples": 12, "replicates": 2, "rounds": 4, "seed": 42}
 
 
-def write_spec(folder: Path, scenario: str = "us_china_2025", extra: str = "") -> Path:
-    path = folder / "spec.toml"
-    path.write_text(SPEC.format(scenario=scenario) + extra, encoding="utf-8")
-    return path
+def write_spec(specs, folder: Path, scenario: str = "us_china_2025", **extra) -> Path:
+    """The small sweep of these tests: 12 points x 2 replicates of 4 rounds."""
+    params = [specs.stockpile, specs.elasticity, specs.strategy]
+    return specs.write(folder, params, scenario=scenario, **RUN, **extra)
 
 
 @pytest.fixture(scope="module")
-def spec_file(tmp_path_factory) -> Path:
-    return write_spec(tmp_path_factory.mktemp("spec"))
+def spec_file(sweep_specs, tmp_path_factory) -> Path:
+    return write_spec(sweep_specs, tmp_path_factory.mktemp("spec"))
 
 
 @pytest.fixture(scope="module")
@@ -205,13 +183,13 @@ def test_resuming_a_complete_sweep_runs_nothing(spec_file, reference, tmp_path):
     assert len(json.loads((out / "manifest.json").read_text())["sessions"]) == 2
 
 
-def test_outputs_and_trajectories(tmp_path):
-    extra = 'outputs = ["welfare"]\ntrajectories = true\n'
-    extra += 'trajectory_columns = ["tariff_us_cn", "outcome"]\n'
-    spec_file = write_spec(tmp_path, extra="").with_name("t.toml")
-    spec_file.write_text(
-        SPEC.format(scenario="us_china_2025").replace("seed = 42\n", "seed = 42\n" + extra),
-        encoding="utf-8",
+def test_outputs_and_trajectories(sweep_specs, tmp_path):
+    spec_file = write_spec(
+        sweep_specs,
+        tmp_path,
+        outputs=["welfare"],
+        trajectories=True,
+        trajectory_columns=["tariff_us_cn", "outcome"],
     )
     out = tmp_path / "traj"
     frame = sweep(spec_file, out, workers=2, chunk_size=5, progress=False)
@@ -245,11 +223,11 @@ def test_a_new_sweep_needs_a_new_or_empty_directory(spec_file, tmp_path):
         run_sweep(spec_file, tmp_path / "nothing", resume=True, progress=False)
 
 
-def test_resume_refuses_a_changed_scenario_or_spec(tmp_path):
+def test_resume_refuses_a_changed_scenario_or_spec(sweep_specs, tmp_path):
     scenario = tmp_path / "mine.toml"
     text = (ROOT / "scenarios" / "us_china_2025.toml").read_text(encoding="utf-8")
     scenario.write_text(text, encoding="utf-8")
-    spec_file = write_spec(tmp_path, scenario="mine.toml")
+    spec_file = write_spec(sweep_specs, tmp_path, scenario="mine.toml")
     out = tmp_path / "sweep"
     run_sweep(spec_file, out, workers=1, progress=False)
     scenario.write_text(text.replace("elasticity = 2.5", "elasticity = 2.6"), encoding="utf-8")

@@ -96,7 +96,6 @@ def evaluate(
     # X1: exporters lose their margin on lost sales and the price cut on what they still
     # sell (fl["export_loss"]), and earn their margin less the rerouting cost on what
     # they reroute; X2 (import-competing gains, retailers' absorbed tariff) is fl["domestic"]
-    lost = fl["lost"]
     rerouted = state.reroute * fl["reroutable"]
     d_export = fl["export_loss"] + co["keep"] * rerouted
 

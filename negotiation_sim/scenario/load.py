@@ -1,9 +1,9 @@
-"""Loading scenario files: TOML parsing, dotted overrides, schema and cross-field checks."""
+"""Loading scenario files: TOML parsing, dotted overrides, schema and cross-field checks
+(``checks``); every problem of a file is reported at once."""
 
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import hashlib
 import json
 import tomllib
@@ -13,20 +13,42 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from negotiation_sim.core import CONTROL_INSTRUMENTS
+from negotiation_sim.config import kinds
+from negotiation_sim.config.schema import (
+    MISSING,
+    ListOf,
+    MapOf,
+    Problem,
+    Table,
+    clip,
+    join,
+    lookup,
+    printable,
+)
+from negotiation_sim.config.toml import MAX_DEPTH, ConfigError, Format, nesting_problem
+from negotiation_sim.scenario.checks import (  # noqa: F401 (re-exported)
+    check_strategy,
+    cross_check,
+    sectors_of,
+)
 from negotiation_sim.scenario.config import ScenarioConfig, compile_config
-from negotiation_sim.scenario.schema import MISSING, ListOf, MapOf, Problem, Table, lookup
 from negotiation_sim.scenario.spec import SCENARIO
 
 SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
+#: the file kind (``config.kinds``), for callers that pick a loader by a file's look
+KIND = kinds.SCENARIO
 
 
-class ScenarioError(ValueError):
+class ScenarioError(ConfigError):
     """Invalid scenario input. ``messages`` lists every problem found, one per line."""
 
-    def __init__(self, messages: list[str]) -> None:
-        self.messages = messages
-        super().__init__("\n".join(messages))
+
+FORMAT = Format(KIND, SCENARIO, ScenarioError)
+
+
+def looks_like_scenario(raw: Any) -> bool:
+    """Whether parsed TOML looks like a scenario (by its top-level tables)."""
+    return kinds.looks_like(raw) == KIND
 
 
 @dataclass(frozen=True)
@@ -67,8 +89,7 @@ class Scenario:
         raw = copy.deepcopy(self.data)
         pairs = parse_overrides(overrides)
         problems = apply_overrides(raw, pairs)
-        tags = self.overrides + tuple(f"{k}={v!r}" for k, v in pairs)
-        return _finish(raw, self.source, problems, {k for k, _ in pairs}, tags)
+        return _finish(raw, self.source, problems, pairs, self.overrides)
 
 
 def resolve_path(name: str | Path) -> Path:
@@ -99,11 +120,7 @@ def load_scenario(
     is allowed.
     """
     file = resolve_path(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError([f"{file}: cannot read file: {exc}"]) from None
-    return loads_scenario(text, source=str(file), overrides=overrides)
+    return loads_scenario(FORMAT.read(file), source=str(file), overrides=overrides)
 
 
 def loads_scenario(
@@ -112,11 +129,7 @@ def loads_scenario(
     overrides: Mapping[str, Any] | Iterable[str] | None = None,
 ) -> Scenario:
     """Validate scenario TOML given as text (used for uploads)."""
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError([f"{source}: not valid TOML: {exc}"]) from None
-    return scenario_from_dict(raw, source=source, overrides=overrides)
+    return _from_raw(FORMAT.loads(text, source), source, overrides)
 
 
 def scenario_from_dict(
@@ -124,40 +137,67 @@ def scenario_from_dict(
     source: str = "<dict>",
     overrides: Mapping[str, Any] | Iterable[str] | None = None,
 ) -> Scenario:
+    """Validate a scenario given as nested data (the TOML file's structure)."""
+    FORMAT.check(raw, source)  # before anything recursive (deepcopy) touches it
+    return _from_raw(raw, source, overrides)
+
+
+def _from_raw(
+    raw: dict[str, Any], source: str, overrides: Mapping[str, Any] | Iterable[str] | None
+) -> Scenario:
     raw = copy.deepcopy(raw)
     pairs = parse_overrides(overrides) if overrides else []
-    problems = apply_overrides(raw, pairs)
-    tags = tuple(f"{k}={v!r}" for k, v in pairs)
-    return _finish(raw, source, problems, {k for k, _ in pairs}, tags)
+    problems = apply_overrides(raw, pairs) if isinstance(raw, dict) else []
+    return _finish(raw, source, problems, pairs, ())
 
 
 def _finish(
     raw: dict[str, Any],
     source: str,
     problems: list[Problem],
-    overridden: set[str],
+    pairs: list[tuple[str, Any]],
     tags: tuple[str, ...],
 ) -> Scenario:
+    overridden = {k for k, _ in pairs}
+
+    def render(problem: Problem) -> str:
+        return _render(problem, source, overridden)
+
+    for key, value in pairs:  # the data around them was checked when it was read
+        deep = nesting_problem(value, _as_path(key), MAX_DEPTH - key.count(".") - 1)
+        if deep is not None:
+            FORMAT.fail_problems([deep], source, render=render)
     data = SCENARIO.validate(raw, "", problems)
-    if not problems:
-        problems.extend(cross_check(data))
+    problems.extend(cross_check(data, problems))
     if problems:
-        raise ScenarioError([_render(p, source, overridden) for p in problems])
+        FORMAT.fail_problems(problems, source, render=render)
     digest = hashlib.sha256(
         json.dumps(data, sort_keys=True, default=str).encode("utf-8")
     ).hexdigest()
+    tags += tuple(f"{k}={v!r}" for k, v in pairs)
     return Scenario(data=data, source=source, overrides=tags, digest=digest)
 
 
 def _render(problem: Problem, source: str, overridden: set[str]) -> str:
     for key in overridden:
+        path = _as_path(key)
         if (
-            problem.path == key
-            or problem.path.startswith(key + ".")
-            or problem.path.startswith(key + "[")
+            problem.path == path
+            or problem.path.startswith(path + ".")
+            or problem.path.startswith(path + "[")
         ):
-            return problem.render(f"{source} (--set {key})")
+            return problem.render(f"{source} (--set {clip(printable(key), 120)})")
     return problem.render(source)
+
+
+def _as_path(key: str) -> str:
+    """An override key in the form of a problem's path: ``calendar.0.label`` to
+    ``calendar[0].label``."""
+    path = ""
+    for part in key.split("."):
+        index = part.isascii() and part.isdigit() and len(part) <= 18
+        path = join(path, int(part) if index else part)
+    return path
 
 
 def parse_overrides(overrides: Mapping[str, Any] | Iterable[str]) -> list[tuple[str, Any]]:
@@ -172,12 +212,23 @@ def parse_overrides(overrides: Mapping[str, Any] | Iterable[str]) -> list[tuple[
     for item in overrides:
         key, sep, text = str(item).partition("=")
         if not sep or not key.strip():
-            raise ScenarioError([f"--set {item!r}: expected PATH=VALUE, e.g. economy.elasticity=3"])
-        pairs.append((key.strip(), parse_value(text.strip())))
+            raise ScenarioError(
+                [f"--set {clip(item, 80)!r}: expected PATH=VALUE, e.g. economy.elasticity=3"]
+            )
+        try:
+            pairs.append((key.strip(), parse_value(text.strip())))
+        except (RecursionError, ValueError):  # nested too deeply; a 5000-digit integer
+            raise ScenarioError(
+                [
+                    f"--set {clip(key.strip(), 80)}: a value the TOML parser cannot read (nested "
+                    'too deeply or too large); allowed: a TOML value such as 3, "x" or [1, 2]'
+                ]
+            ) from None
     return pairs
 
 
 def parse_value(text: str) -> Any:
+    """A ``--set`` value read as a TOML value, or else as a bare string."""
     try:
         return tomllib.loads(f"v = {text}")["v"]
     except tomllib.TOMLDecodeError:
@@ -211,7 +262,7 @@ def apply_overrides(raw: dict[str, Any], pairs: list[tuple[str, Any]]) -> list[P
         schema: Any = SCENARIO
         ok = True
         for part in parts[:-1]:
-            if isinstance(target, list) and part.isdigit() and int(part) < len(target):
+            if isinstance(target, list) and _index(part, len(target)) is not None:
                 target = target[int(part)]
             elif isinstance(target, dict):
                 if part not in target:
@@ -235,13 +286,20 @@ def apply_overrides(raw: dict[str, Any], pairs: list[tuple[str, Any]]) -> list[P
             schema = _child(schema, part)
         if ok:
             last = parts[-1]
-            if isinstance(target, list) and last.isdigit() and int(last) < len(target):
+            if isinstance(target, list) and _index(last, len(target)) is not None:
                 target[int(last)] = value
             elif isinstance(target, dict):
                 target[last] = value
             else:
                 problems.append(Problem(key, value, "an existing path", "cannot override"))
     return problems
+
+
+def _index(part: str, size: int) -> int | None:
+    """``part`` as an index into a list of ``size`` items, or ``None``."""
+    if part.isascii() and part.isdigit() and len(part) <= 18 and int(part) < size:
+        return int(part)
+    return None
 
 
 def _child(schema: Any, part: str) -> Any:
@@ -252,216 +310,13 @@ def _child(schema: Any, part: str) -> Any:
     return schema
 
 
-def sectors_of(data: dict[str, Any]) -> set[str]:
-    return {g["sector"] for g in data["firms"].values()}
-
-
-def cross_check(data: dict[str, Any]) -> list[Problem]:
-    """Checks that span several fields: ids that must exist, consistent pairs."""
-    out: list[Problem] = []
-    govs = data["governments"]
-    ids = ", ".join(govs)
-    parties = data["scenario"]["parties"]
-    if len(parties) != 2 or len(set(parties)) != 2:
-        out.append(Problem("scenario.parties", parties, "two different government ids", "bad"))
-    for i, pid in enumerate(parties):
-        if pid not in govs:
-            out.append(Problem(f"scenario.parties[{i}]", pid, ids, "unknown government"))
-        elif not govs[pid]["instruments"]:
-            out.append(
-                Problem(
-                    f"governments.{pid}.instruments",
-                    [],
-                    "at least one of tariff, rare_earth, chips for a negotiating party",
-                    "no instruments",
-                )
-            )
-    sectors = sectors_of(data)
-    cap = data["economy"]["max_tariff"]
-    for gid, gov in govs.items():
-        base = f"governments.{gid}"
-        levels = [(f"tariffs.{p}", v) for p, v in gov["tariffs"].items()] + [
-            (f"sector_tariffs.{p}.{s}", v)
-            for p, by in gov["sector_tariffs"].items()
-            for s, v in by.items()
-        ]
-        for key, value in levels:
-            if value > cap:
-                out.append(
-                    Problem(
-                        f"{base}.{key}", value, f"at most economy.max_tariff = {cap}", "too high"
-                    )
-                )
-        out.extend(check_strategy(base, gov["strategy"], gov["strategy_params"]))
-        if len(set(gov["instruments"])) != len(gov["instruments"]):
-            out.append(Problem(f"{base}.instruments", gov["instruments"], "no repeats", "repeat"))
-        for key in ("tariffs", "reference_tariffs", "sector_tariffs"):
-            for partner in gov[key]:
-                if partner not in govs or partner == gid:
-                    out.append(
-                        Problem(f"{base}.{key}.{partner}", partner, f"another of: {ids}", "unknown")
-                    )
-        for partner, by_sector in gov["sector_tariffs"].items():
-            for sector in by_sector:
-                if sector not in sectors:
-                    out.append(
-                        Problem(
-                            f"{base}.sector_tariffs.{partner}.{sector}",
-                            sector,
-                            ", ".join(sorted(sectors)),
-                            "unknown sector",
-                        )
-                    )
-        for inst in gov["controls"]:
-            if inst not in CONTROL_INSTRUMENTS:
-                out.append(
-                    Problem(f"{base}.controls.{inst}", inst, "rare_earth, chips", "not a control")
-                )
-            elif inst not in gov["instruments"]:
-                out.append(
-                    Problem(
-                        f"{base}.controls.{inst}",
-                        inst,
-                        "an instrument listed in instruments",
-                        "instrument not held",
-                    )
-                )
-    for name, group in data["firms"].items():
-        base = f"firms.{name}"
-        for key in ("country", "partner"):
-            if group[key] not in govs:
-                out.append(Problem(f"{base}.{key}", group[key], ids, "unknown government"))
-        if group["country"] == group["partner"]:
-            out.append(Problem(f"{base}.partner", group["partner"], "not the home country", "bad"))
-        flow = any(
-            g["country"] == group["partner"]
-            and g["partner"] == group["country"]
-            and g["sector"] == group["sector"]
-            and g["exports"] > 0
-            for g in data["firms"].values()
-        )
-        for key in ("imports", "import_competing"):
-            if group[key] > 0 and not flow:
-                out.append(
-                    Problem(
-                        f"{base}.{key}",
-                        group[key],
-                        f"0 unless a {group['partner']} firm group exports sector "
-                        f"{group['sector']!r} to {group['country']}",
-                        "no matching trade flow",
-                    )
-                )
-    start = data["scenario"]["start_date"]
-    span = (data["scenario"]["rounds"] - 1) * data["scenario"]["round_days"]
-    if (dt.date.max - start).days < span:
-        out.append(
-            Problem(
-                "scenario.start_date",
-                str(start),
-                "a date that leaves room for rounds * round_days days before 9999-12-31",
-                "run ends after the last representable date",
-            )
-        )
-    for i, event in enumerate(data["calendar"]):
-        base = f"calendar[{i}]"
-        if event["date"] < start:
-            out.append(Problem(f"{base}.date", str(event["date"]), f"on or after {start}", "early"))
-        kind = event["type"]
-        acts = ("tariff_threat", "control_rule", "tariff_cut", "control_relief")
-        if kind in acts and event["government"] not in govs:
-            out.append(Problem(f"{base}.government", event["government"], ids, "unknown"))
-        if kind in ("control_rule", "control_relief"):
-            gov = govs.get(event["government"])
-            if event["instrument"] not in CONTROL_INSTRUMENTS:
-                out.append(
-                    Problem(f"{base}.instrument", event["instrument"], "rare_earth, chips", "bad")
-                )
-            elif gov is not None and event["instrument"] not in gov["instruments"]:
-                out.append(
-                    Problem(
-                        f"{base}.instrument",
-                        event["instrument"],
-                        f"an instrument of {event['government']}",
-                        "instrument not held",
-                    )
-                )
-    for key in ("rare_earth_cut", "chip_cut"):
-        cut = data["economy"][key]
-        if len(cut) != 4:
-            out.append(Problem(f"economy.{key}", cut, "exactly 4 shares (levels 0..3)", "length"))
-    neg = data["negotiation"]
-    if neg["max_purchases"] > 0:
-        if neg["buyer"] not in parties:
-            out.append(Problem("negotiation.buyer", neg["buyer"], " or ".join(parties), "bad"))
-        else:
-            seller = parties[1] if neg["buyer"] == parties[0] else parties[0]
-            own = {g["sector"] for g in data["firms"].values() if g["country"] == seller}
-            if neg["purchase_sector"] not in own:
-                out.append(
-                    Problem(
-                        "negotiation.purchase_sector",
-                        neg["purchase_sector"],
-                        f"a sector of {seller}'s firms: {', '.join(sorted(own))}",
-                        "unknown sector",
-                    )
-                )
-    return out
-
-
-def check_strategy(base: str, name: Any, params: Any) -> list[Problem]:
-    """The strategy must exist and each of its parameters must be known and in range."""
-    from negotiation_sim.strategies import STRATEGIES, get_strategy
-
-    if not isinstance(params, dict):
-        return [Problem(f"{base}.strategy_params", params, "a table of name = number", "bad")]
-    key = name.strip().lower() if isinstance(name, str) else None
-    cls = STRATEGIES.get(name) or next(
-        (c for k, c in STRATEGIES.items() if k.lower() == key),
-        None,
-    )
-    if cls is None:
-        return [Problem(f"{base}.strategy", name, ", ".join(STRATEGIES), "unknown strategy")]
-    out = []
-    if cls.params or not params:
-        for key, value in params.items():
-            spec = cls.params.get(key)
-            if spec is None:
-                allowed = ", ".join(cls.params) or "none"
-                out.append(
-                    Problem(f"{base}.strategy_params.{key}", value, allowed, "unknown parameter")
-                )
-                continue
-            kind = "a whole number" if spec.integer else "a number"
-            ok = (
-                isinstance(value, int | float)
-                and not isinstance(value, bool)
-                and spec.low <= value <= spec.high
-                and (not spec.integer or float(value).is_integer())
-            )
-            if not ok:
-                out.append(
-                    Problem(
-                        f"{base}.strategy_params.{key}",
-                        value,
-                        f"{kind} from {spec.low:g} to {spec.high:g} ({spec.doc})",
-                        "bad strategy parameter",
-                    )
-                )
-    if not out:
-        try:
-            get_strategy(name, **params)
-        except (ValueError, TypeError) as exc:
-            out.append(Problem(f"{base}.strategy_params", params, str(exc), "bad strategy"))
-    return out
-
-
 def raw_value(data: dict[str, Any], path: str) -> Any:
     """The value at a dotted path, or ``MISSING``."""
     node: Any = data
     for part in path.split("."):
         if isinstance(node, dict) and part in node:
             node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+        elif isinstance(node, list) and _index(part, len(node)) is not None:
             node = node[int(part)]
         else:
             return MISSING

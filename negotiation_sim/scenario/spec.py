@@ -6,8 +6,7 @@ stockpiles in weeks.
 
 from __future__ import annotations
 
-from negotiation_sim.core import INSTRUMENTS
-from negotiation_sim.scenario.schema import (
+from negotiation_sim.config.schema import (
     Any_,
     Bool,
     Date,
@@ -18,8 +17,24 @@ from negotiation_sim.scenario.schema import (
     Str,
     Table,
 )
+from negotiation_sim.core import INSTRUMENTS
 
 PCT_MAX = 1000.0
+#: largest money value ($bn/yr; world GDP is about $110,000bn): sums and products of
+#: such values stay far from float overflow, which larger ones reach silently
+MONEY_MAX = 1_000_000.0
+
+# Totals that bound what one scenario can make a server hold: memory grows with every
+# firm (about 2.4 GB per million), and an upload must not take down a shared classroom
+# or lab server. Each is far above the shipped scenarios (at most 330 firms, 15 groups,
+# 3 governments, 196 rounds, 14 events) and ordinary research use (docs/model.md, 8.11).
+MAX_TOTAL_FIRMS = 200_000
+MAX_FIRM_GROUPS = 1_000
+MAX_GOVERNMENTS = 50
+MAX_EVENTS = 1_000
+MAX_ROUNDS = 10_000
+NAME_CHARS = 200
+TEXT_CHARS = 10_000
 EVENT_TYPES = (
     "meeting",
     "summit",
@@ -30,6 +45,7 @@ EVENT_TYPES = (
     "control_relief",
     "note",
 )
+
 
 RESOLVE = Table(
     doc="A government's private resolve, drawn per run from these ranges (docs/model.md, "
@@ -77,11 +93,15 @@ DEMAND = Table(
 META = Table(
     doc="Name, dates and length of the run.",
     fields={
-        "name": Str(doc="Title shown in the app and reports."),
-        "description": Str(doc="One paragraph on what the scenario represents.", default=""),
+        "name": Str(doc="Title shown in the app and reports.", max_length=NAME_CHARS),
+        "description": Str(
+            doc="One paragraph on what the scenario represents.",
+            default="",
+            max_length=TEXT_CHARS,
+        ),
         "start_date": Date(doc="Calendar date of round 1."),
         "round_days": Num(doc="Days per round.", low=1, high=365, integer=True, default=7),
-        "rounds": Num(doc="Default horizon in rounds.", low=1, high=10_000, integer=True),
+        "rounds": Num(doc="Default horizon in rounds.", low=1, high=MAX_ROUNDS, integer=True),
         "parties": ListOf(
             doc="The two negotiating governments (ids in [governments]).",
             item=Str(ident=True),
@@ -287,7 +307,7 @@ NEGOTIATION = Table(
 GOVERNMENT = Table(
     doc="A government: its instruments, starting policy, strategy and political weights.",
     fields={
-        "name": Str(doc="Display name."),
+        "name": Str(doc="Display name.", max_length=NAME_CHARS),
         "strategy": Str(
             doc="Strategy class name (see `negotiation-sim list`).", default="AlwaysHold"
         ),
@@ -299,16 +319,19 @@ GOVERNMENT = Table(
             doc="Average tariff (%) on each partner's goods.",
             item=Num(low=0, high=PCT_MAX),
             default={},
+            max_items=MAX_GOVERNMENTS,
         ),
         "sector_tariffs": MapOf(
             doc="Per partner, per sector tariffs (%) that replace the average.",
-            item=MapOf(item=Num(low=0, high=PCT_MAX)),
+            item=MapOf(item=Num(low=0, high=PCT_MAX), max_items=MAX_FIRM_GROUPS),
             default={},
+            max_items=MAX_GOVERNMENTS,
         ),
         "reference_tariffs": MapOf(
             doc="Tariff (%) each partner's goods faced in the reference year of the trade values.",
             item=Num(low=0, high=PCT_MAX),
             default={},
+            max_items=MAX_GOVERNMENTS,
         ),
         "tariff_floor": Num(
             doc="Tariff (%) on the partner that a full deal returns to.",
@@ -370,23 +393,40 @@ FIRM_GROUP = Table(
         "country": Str(doc="Home country (government id).", ident=True),
         "sector": Str(doc="Sector id; tariffs apply by sector.", ident=True),
         "partner": Str(doc="Country of the firms' foreign market and suppliers.", ident=True),
-        "count": Num(doc="Number of firms.", low=0, high=1_000_000, integer=True),
-        "revenue": Num(doc="Total annual revenue of the group ($bn/yr).", low=0, low_open=True),
+        "count": Num(
+            doc=f"Number of firms (at most {MAX_TOTAL_FIRMS:,} in all groups together).",
+            low=0,
+            high=MAX_TOTAL_FIRMS,
+            integer=True,
+        ),
+        "revenue": Num(
+            doc="Total annual revenue of the group ($bn/yr).",
+            low=0,
+            low_open=True,
+            high=MONEY_MAX,
+        ),
         "size_sigma": Num(doc="Log-normal dispersion of firm sizes.", low=0, high=5, default=1.0),
         "margin": Span(doc="Profit margin on sales.", low=0, high=1),
-        "exports": Num(doc="Annual exports to the partner ($bn/yr).", low=0, default=0.0),
+        "exports": Num(
+            doc="Annual exports to the partner ($bn/yr).", low=0, high=MONEY_MAX, default=0.0
+        ),
         "export_spread": Span(
             doc="Relative export intensity drawn per firm (scaled to `exports`).",
             low=0,
+            high=1000,
             default=[0.5, 1.5],
         ),
         "imports": Num(
             doc="Annual imports from the partner in this sector ($bn/yr) used as inputs.",
             low=0,
+            high=MONEY_MAX,
             default=0.0,
         ),
         "import_competing": Num(
-            doc="Annual sales competing with the partner's imports ($bn/yr).", low=0, default=0.0
+            doc="Annual sales competing with the partner's imports ($bn/yr).",
+            low=0,
+            high=MONEY_MAX,
+            default=0.0,
         ),
         "rare_earth_dependence": Span(
             doc="Share of output that stops without rare-earth inputs.", low=0, high=1, default=0.0
@@ -403,10 +443,14 @@ FIRM_GROUP = Table(
         "tech_exports": Num(
             doc="Annual sales of controlled chips/software to the partner ($bn/yr).",
             low=0,
+            high=MONEY_MAX,
             default=0.0,
         ),
         "rare_earth_exports": Num(
-            doc="Annual rare-earth exports to the partner ($bn/yr).", low=0, default=0.0
+            doc="Annual rare-earth exports to the partner ($bn/yr).",
+            low=0,
+            high=MONEY_MAX,
+            default=0.0,
         ),
         "reroute_capacity": Span(
             doc="Share of lost exports a firm can reroute via third countries.",
@@ -425,7 +469,7 @@ EVENT = Table(
     fields={
         "date": Date(doc="Calendar date; it fires at the start of the round holding it."),
         "type": Str(doc="Event type.", choices=EVENT_TYPES),
-        "label": Str(doc="Short text shown on charts."),
+        "label": Str(doc="Short text shown on charts.", max_length=NAME_CHARS),
         "government": Str(doc="Acting government (threats, rules).", ident=True, default=""),
         "increase": Num(doc="Tariff increase (pp) of a threat.", low=0, high=PCT_MAX, default=0.0),
         "decrease": Num(
@@ -467,8 +511,8 @@ SCENARIO = Table(
         "economy": ECONOMY,
         "outcomes": OUTCOME_RULES,
         "negotiation": NEGOTIATION,
-        "governments": MapOf(item=GOVERNMENT, min_items=2),
-        "firms": MapOf(item=FIRM_GROUP, default={}),
-        "calendar": ListOf(item=EVENT, default=[]),
+        "governments": MapOf(item=GOVERNMENT, min_items=2, max_items=MAX_GOVERNMENTS),
+        "firms": MapOf(item=FIRM_GROUP, default={}, max_items=MAX_FIRM_GROUPS),
+        "calendar": ListOf(item=EVENT, default=[], max_items=MAX_EVENTS),
     },
 )

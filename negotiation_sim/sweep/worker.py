@@ -18,13 +18,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from negotiation_sim.config.schema import Num, Span, lookup
 from negotiation_sim.ensemble import flatten_summary
 from negotiation_sim.run import run_simulation
 from negotiation_sim.scenario import SCENARIO, Scenario
 from negotiation_sim.scenario.load import raw_value
-from negotiation_sim.scenario.schema import Num, Span, lookup
 from negotiation_sim.sweep.seeds import run_seed
-from negotiation_sim.sweep.spec import Parameter, _apply_value
+from negotiation_sim.sweep.spec import Parameter, apply_value
 
 ERROR_CHARS = 2000
 
@@ -81,7 +81,7 @@ class Applier:
         tags: list[str] = []
         for param, entries, value in zip(self.params, self.plan, values, strict=True):
             for path, parts, node, current, is_fast in entries:
-                applied = _apply_value(param, value, current, node)
+                applied = apply_value(param, value, current, node)
                 if is_fast and _numeric(applied):
                     fast.append((parts, _normalize(applied, node)))
                     tags.append(f"{path}={applied!r}")

@@ -8,7 +8,7 @@ A session config is a small TOML file in ``scenarios/sessions/`` (or in a folder
     scenario = "classroom_basic"     # a scenario name or path
     mode = "computer"                # "computer": each student plays the computer;
                                      # "pair": students are paired by arrival
-    rounds = 10                      # 0 = the scenario's own number of rounds
+    rounds = 10                      # 1-1000; 0 = the scenario's own (at most 1000)
     seed = 1                         # every game of the session uses this seed
     seats = ["north", "south"]       # sides students may take ([] = both parties)
     overrides = ["negotiation.perception_noise=0.05"]   # as the CLI's --set
@@ -36,45 +36,59 @@ A session config is a small TOML file in ``scenarios/sessions/`` (or in a folder
     counterfactuals = true           # payoff of every library strategy in the same seat
     ensemble_seeds = 8               # seeds per strategy in the ensemble comparison
 
-Files are checked with the scenario schema (``negotiation_sim.scenario.schema``), so an
-error names the file, the field, the bad value and what is allowed, as scenario errors do.
+Files are checked with the schema DSL of scenarios (``negotiation_sim.config.schema``), so
+an error names the file, the field, the bad value and what is allowed, as scenario errors
+do, every problem at once. A config built in code (the Play page's form, ``adhoc_config``,
+``with_changes``) goes through the same checks (``check_config``).
 """
 
 from __future__ import annotations
 
 import os
-import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from negotiation_sim.scenario import ScenarioError, load_scenario
-from negotiation_sim.scenario.load import check_strategy
-from negotiation_sim.scenario.schema import (
+from negotiation_sim.config import kinds
+from negotiation_sim.config.schema import (
     Any_,
     Bool,
+    Broken,
     ListOf,
     Num,
     Problem,
     Str,
     Table,
 )
+from negotiation_sim.config.toml import Format
+from negotiation_sim.scenario import Scenario, ScenarioError, load_scenario
+from negotiation_sim.scenario.checks import check_strategy
 
 SESSIONS_DIR = Path(__file__).resolve().parents[2] / "scenarios" / "sessions"
 MODES = ("computer", "pair")
+#: longest class game: a debrief replays every round for each library strategy, so
+#: rounds cost server CPU (a 3,000-round game took 118 s); the scenario's own horizon
+#: (``rounds = 0``) must fit too
+MAX_ROUNDS = 1000
+#: the file kind (``config.kinds``), for callers that pick a loader by a file's look
+KIND = kinds.SESSION
 
 SESSION = Table(
     fields={
         "session": Table(
             fields={
-                "name": Str(doc="title shown to students and in the instructor view"),
-                "description": Str(default="", doc="one paragraph for the teacher"),
+                "name": Str(
+                    doc="title shown to students and in the instructor view", max_length=200
+                ),
+                "description": Str(
+                    default="", doc="one paragraph for the teacher", max_length=10_000
+                ),
                 "scenario": Str(doc="scenario name in scenarios/ or a path"),
                 "mode": Str(default="computer", choices=MODES),
-                "rounds": Num(default=0, low=0, high=1000, integer=True),
+                "rounds": Num(default=0, low=0, high=MAX_ROUNDS, integer=True),
                 "seed": Num(default=1, low=0, high=2**63 - 1, integer=True),
-                "seats": ListOf(default=[], item=Str(ident=True)),
-                "overrides": ListOf(default=[], item=Str()),
+                "seats": ListOf(default=[], item=Str(ident=True), max_items=2),
+                "overrides": ListOf(default=[], item=Str(), max_items=1000),
                 "exercise": Str(default=""),
             }
         ),
@@ -118,6 +132,15 @@ SESSION = Table(
 
 class SessionError(ScenarioError):
     """An invalid session config; ``messages`` lists every problem, one per line."""
+
+
+FORMAT = Format(KIND, SESSION, SessionError)
+SECTIONS = ("opponent", "timing", "show", "debrief")  # optional: an empty table = defaults
+
+
+def looks_like_session(raw: Any) -> bool:
+    """Whether parsed TOML looks like a session config (by its top-level tables)."""
+    return kinds.looks_like(raw) == KIND
 
 
 @dataclass(frozen=True)
@@ -211,37 +234,24 @@ def load_session(path: str | Path) -> SessionConfig:
             raise SessionError(
                 [f"{path}: no such session config; known: {', '.join(known) or 'none'}"]
             )
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SessionError([f"{file}: cannot read file: {exc}"]) from None
-    return loads_session(text, source=str(file), sid=file.stem)
+    return loads_session(FORMAT.read(file), source=str(file), sid=file.stem)
 
 
 def loads_session(text: str, source: str = "<text>", sid: str = "session") -> SessionConfig:
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise SessionError([f"{source}: not valid TOML: {exc}"]) from None
-    return session_from_dict(raw, source=source, sid=sid)
+    return session_from_dict(FORMAT.loads(text, source), source=source, sid=sid)
 
 
 def session_from_dict(
     raw: dict[str, Any], source: str = "<dict>", sid: str = "session"
 ) -> SessionConfig:
-    problems: list[Problem] = []
+    """Validate a session config given as nested data; every problem is reported."""
     if isinstance(raw, dict):  # optional sections: validate an empty table to get defaults
-        raw = {**{k: {} for k in ("opponent", "timing", "show", "debrief")}, **raw}
-    data = SESSION.validate(raw, "", problems)
-    if problems:
-        raise SessionError([p.render(source) for p in problems])
-    s, opp, timing, show, deb = (
-        data["session"],
-        data["opponent"],
-        data["timing"],
-        data["show"],
-        data["debrief"],
-    )
+        raw = {**{k: {} for k in SECTIONS}, **raw}
+    data, problems = FORMAT.validate(raw, source)
+    scenario, extra = _check(data, problems, source)
+    if problems or extra:
+        FORMAT.fail_problems(problems, source, extra)
+    s, opp, timing, show, deb = (data[k] for k in ("session", *SECTIONS))
     config = SessionConfig(
         id=sid,
         name=s["name"],
@@ -265,58 +275,120 @@ def session_from_dict(
         ensemble_seeds=deb["ensemble_seeds"],
         source=source,
     )
-    return check_config(config)
+    return _with_parties(config, scenario)
 
 
 def check_config(config: SessionConfig) -> SessionConfig:
-    """Cross-field checks: the scenario loads with the overrides, the seats are its
-    parties, the strategies exist with valid parameters. Fills ``parties``."""
-    source = config.source
-    problems: list[Problem] = []
-    try:
-        scenario = load_scenario(config.scenario, list(config.overrides) or None)
-    except ScenarioError as exc:
-        raise SessionError(
-            [f"{source}: session.scenario / session.overrides: {m}" for m in exc.messages]
-        ) from None
-    parties = scenario.parties
-    for i, seat in enumerate(config.seats):
-        if seat not in parties:
-            problems.append(
-                Problem(f"session.seats[{i}]", seat, " or ".join(parties), "not a party")
+    """Check a config built in code (the play page's form, ``with_changes``) exactly as a
+    file is checked: every field against the schema's range, then the cross-field checks.
+    Raises ``SessionError`` with every problem; fills ``parties``."""
+    data, problems = FORMAT.validate(_as_raw(config), config.source)
+    if config.rounds == 0:  # in code, None (not 0) asks for the scenario's own rounds
+        problems.append(
+            Problem("session.rounds", 0, f"a whole number from 1 to {MAX_ROUNDS}, or None", "bad")
+        )
+    scenario, extra = _check(data, problems, config.source)
+    if problems or extra:
+        FORMAT.fail_problems(problems, config.source, extra)
+    return _with_parties(config, scenario)
+
+
+def _as_raw(config: SessionConfig) -> dict[str, Any]:
+    """A config in the structure of its TOML file."""
+    return {
+        "session": {
+            "name": config.name,
+            "description": config.description,
+            "scenario": config.scenario,
+            "mode": config.mode,
+            "rounds": 0 if config.rounds is None else config.rounds,
+            "seed": config.seed,
+            "seats": list(config.seats),
+            "overrides": list(config.overrides),
+            "exercise": config.exercise,
+        },
+        "opponent": {"strategy": config.opponent, "params": config.opponent_params},
+        "timing": {
+            "move_time_limit": config.move_time_limit,
+            "join_time_limit": config.join_time_limit,
+            "absent_after": config.absent_after,
+            "takeover_strategy": config.takeover,
+            "takeover_params": config.takeover_params,
+        },
+        "show": asdict(config.show),
+        "debrief": {
+            "counterfactuals": config.counterfactuals,
+            "ensemble_seeds": config.ensemble_seeds,
+        },
+    }
+
+
+def _check(data: Any, problems: list[Problem], source: str) -> tuple[Scenario | None, list[str]]:
+    """Cross-field checks, each run when its fields passed the schema: the scenario loads
+    with the overrides and fits the round limit, the seats are its parties, the
+    strategies exist with valid parameters. Appends to ``problems``; returns the scenario
+    and the scenario's own messages (already rendered, with their file)."""
+    broken = Broken(problems)
+    ok = broken.ok
+    found: list[Problem] = []
+    extra: list[str] = []
+    scenario = None
+    s = data.get("session") if isinstance(data, dict) and broken.known("session") else None
+    if isinstance(s, dict) and ok("session.scenario", "session.overrides"):
+        try:
+            scenario = load_scenario(s["scenario"], list(s["overrides"]) or None)
+        except ScenarioError as exc:
+            extra += [f"{source}: session.scenario / session.overrides: {m}" for m in exc.messages]
+    if scenario is not None and ok("session.seats"):
+        parties = scenario.parties
+        for i, seat in enumerate(s["seats"]):
+            if seat not in parties:
+                found.append(
+                    Problem(f"session.seats[{i}]", seat, " or ".join(parties), "not a party")
+                )
+    own = scenario.rounds if scenario is not None and ok("session.rounds") else 0
+    if own > MAX_ROUNDS and not s["rounds"]:  # rounds = 0: the scenario's own horizon
+        found.append(
+            Problem(
+                "session.rounds",
+                0,
+                f"rounds from 1 to {MAX_ROUNDS:,}: 0 plays the scenario's own {own:,} "
+                "rounds, more than a class game may have",
+                "too many rounds",
             )
-    if config.mode not in MODES:
-        problems.append(Problem("session.mode", config.mode, ", ".join(MODES), "unknown choice"))
+        )
     from negotiation_sim.teaching.game import library_strategies
 
     allowed = library_strategies()
-    for key, pkey, name, params in (
-        ("opponent.strategy", "opponent.params", config.opponent, config.opponent_params),
-        (
-            "timing.takeover_strategy",
-            "timing.takeover_params",
-            config.takeover,
-            config.takeover_params,
-        ),
+    for key, pkey in (
+        ("opponent.strategy", "opponent.params"),
+        ("timing.takeover_strategy", "timing.takeover_params"),
     ):
+        if not ok(key, pkey):
+            continue
+        section, name_key = key.split(".")
+        name, params = data[section][name_key], data[section][pkey.split(".")[1]]
         if key == "opponent.strategy" and name == "":
             if params:
-                problems.append(
+                found.append(
                     Problem(pkey, params, "{} with the scenario's own strategy", "bad parameters")
                 )
             continue
-        if isinstance(name, str) and name.strip().lower() == "human":
-            problems.append(Problem(key, name, ", ".join(allowed), "not a computer strategy"))
+        if name.strip().lower() == "human":
+            found.append(Problem(key, name, ", ".join(allowed), "not a computer strategy"))
             continue
         for p in check_strategy("X", name, params):
             path = p.path.replace("X.strategy_params", pkey).replace("X.strategy", key)
-            problems.append(Problem(path, p.value, p.allowed, p.message))
-    if config.rounds is not None and config.rounds < 1:
-        problems.append(Problem("session.rounds", config.rounds, "a whole number >= 0", "bad"))
-    if problems:
-        raise SessionError([p.render(source) for p in problems])
+            found.append(Problem(path, p.value, p.allowed, p.message))
+    problems.extend(found)
+    return scenario, extra
+
+
+def _with_parties(config: SessionConfig, scenario: Scenario | None) -> SessionConfig:
+    assert scenario is not None  # no problems: the scenario loaded
+    parties = scenario.parties
     names = tuple(scenario.data["governments"][g]["name"] for g in parties)
-    return replace(config, parties=parties, party_names=names)  # type: ignore[arg-type]
+    return replace(config, parties=parties, party_names=names)
 
 
 def adhoc_config(
