@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from negotiation_sim.core import CONTROL_INSTRUMENTS
+from negotiation_sim.core.resources import SCENARIOS, shipped_dir
 from negotiation_sim.scenario.config import ScenarioConfig, compile_config
 from negotiation_sim.scenario.schema import MISSING, ListOf, MapOf, Problem, Table, lookup
 from negotiation_sim.scenario.spec import SCENARIO
 
-SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
+SCENARIO_DIR = shipped_dir(SCENARIOS)  # the shipped scenarios (package data)
 
 
 class ScenarioError(ValueError):

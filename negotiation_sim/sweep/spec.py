@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from negotiation_sim.core.resources import SWEEPS, find_shipped
 from negotiation_sim.scenario import SCENARIO, Scenario, ScenarioError, load_scenario
 from negotiation_sim.scenario.load import raw_value, resolve_path
 from negotiation_sim.scenario.schema import (
@@ -426,8 +427,11 @@ def _jsonable(value: Any) -> Any:
 
 # ---------------------------------------------------------------------------- loading
 def load_spec(path: str | Path) -> SweepSpec:
-    """Read and validate a sweep file. Raises ``SweepError`` listing every problem."""
+    """Read and validate a sweep file (a path or the name of a shipped sweep spec).
+    Raises ``SweepError`` listing every problem."""
     file = Path(path)
+    if not file.is_file():
+        file = find_shipped(str(path), SWEEPS) or file
     try:
         text = file.read_text(encoding="utf-8")
     except FileNotFoundError:

@@ -48,6 +48,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from negotiation_sim.core.resources import SESSIONS, shipped_dir
 from negotiation_sim.scenario import ScenarioError, load_scenario
 from negotiation_sim.scenario.load import check_strategy
 from negotiation_sim.scenario.schema import (
@@ -60,7 +61,7 @@ from negotiation_sim.scenario.schema import (
     Table,
 )
 
-SESSIONS_DIR = Path(__file__).resolve().parents[2] / "scenarios" / "sessions"
+SESSIONS_DIR = shipped_dir(SESSIONS)  # the shipped session configs (package data)
 MODES = ("computer", "pair")
 
 SESSION = Table(
