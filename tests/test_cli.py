@@ -582,10 +582,11 @@ def test_validate_says_when_a_file_is_another_kind_than_asked(results: Results) 
 # ---------------------------------------------------------------------------- limits
 def test_runs_have_their_own_limit(capsys) -> None:
     from negotiation_sim.cli import build_parser, main
-    from negotiation_sim.cli.common import MAX_RUNS
 
     args = build_parser().parse_args(["ensemble", DEFAULT, "--runs", "50000"])
     assert args.runs == 50_000  # above the 10,000 rounds limit once reused for runs
+    from negotiation_sim.cli.common import MAX_RUNS
+
     assert main(["ensemble", DEFAULT, "--runs", str(MAX_RUNS + 1)]) == 2
     err = capsys.readouterr().err
     assert f"--runs: must be from 1 to {MAX_RUNS:,}" in err and "sweep" in err
