@@ -673,3 +673,19 @@ def test_app_and_teach_serve_from_any_folder(work: Path) -> None:
     command += ["--data-dir", str(work / "games")]
     page = serve_once(command, work, f"http://127.0.0.1:{port}/instructor")
     assert "solara.production = true" in page
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["--runs", "9" * 5000], "--runs: must be from 1 to 100,000, got a 5,000-digit number"),
+        (["--seed", "x" * 500], "--seed: expected a whole number, got 'xxxxxxxxxx"),
+        (["--seed", "-1"], "--seed: must be from 0 to"),
+    ],
+)
+def test_bad_numbers_get_short_clear_messages(argv: list[str], expected: str, capsys) -> None:
+    from negotiation_sim.cli import main
+
+    assert main(["ensemble", DEFAULT, *argv]) == 2
+    err = capsys.readouterr().err
+    assert expected in err and len(err) < 2000 and "Traceback" not in err

@@ -125,11 +125,17 @@ def whole_number(low: int, high: int | Callable[[], int], why: str = "") -> Call
     giving it, for limits that depend on the machine); ``why`` explains the limit."""
 
     def parse_whole(text: str) -> int:
+        top = high() if callable(high) else high
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-        top = high() if callable(high) else high
+            if text.strip().lstrip("+-").isdigit():  # too many digits for int()
+                raise argparse.ArgumentTypeError(
+                    f"must be from {low:,} to {top:,}, got a {len(text):,}-digit number"
+                ) from None
+            raise argparse.ArgumentTypeError(
+                f"expected a whole number, got {_clip(text)!r}"
+            ) from None
         if not low <= value <= top:
             because = f" ({why})" if why else ""
             raise argparse.ArgumentTypeError(
@@ -149,16 +155,20 @@ def seconds(high: float = MAX_SECONDS) -> Callable[[str], float]:
             value = float(text)
         except ValueError:
             raise argparse.ArgumentTypeError(
-                f"expected a number of seconds, got {text!r}"
+                f"expected a number of seconds, got {_clip(text)!r}"
             ) from None
         if not (math.isfinite(value) and 0 < value <= high):
             raise argparse.ArgumentTypeError(
-                f"must be more than 0 and at most {high:g}, got {text}"
+                f"must be more than 0 and at most {high:g}, got {_clip(text)}"
             )
         return value
 
     parse_seconds.__name__ = "seconds"
     return parse_seconds
+
+
+def _clip(text: str, size: int = 40) -> str:
+    return text if len(text) <= size else text[: size - 3] + "..."
 
 
 def cores() -> int:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -51,7 +52,7 @@ def _step(command: list[str], log: list[str], what: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
     base = tmp_path_factory.mktemp("wheel")
     assert not base.resolve().is_relative_to(ROOT), f"{base} is inside the checkout"
     dist, venv, work = base / "dist", base / "venv", base / "work"
@@ -63,7 +64,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     _step([sys.executable, "-m", "venv", str(venv)], log, "venv")
     pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", str(wheels[0])]
     _step(pip, log, "pip install of the wheel")
-    return Installed(venv=venv, work=work, build_log=log[0])
+    yield Installed(venv=venv, work=work, build_log=log[0])
+    shutil.rmtree(venv, ignore_errors=True)  # half a gigabyte
 
 
 def free_port() -> int:
