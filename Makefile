@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8765
 export SOLARA_TELEMETRY_MIXPANEL_ENABLE := false
 
-.PHONY: setup assets browser run teach cli test lint bench clean
+.PHONY: setup assets browser run teach cli test wheel-check lint bench clean
 
 # Find a Python >= 3.12: the pyenv build named in .python-version, else python3.12/python3.
 BASE_PY := $(shell for p in $$HOME/.pyenv/versions/$(PYTHON_VERSION)/bin/python3 python3.13 python3.12 python3; do \
@@ -37,15 +37,13 @@ browser:
 		echo "installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
+# `negotiation-sim app` and `teach` serve the installed package with Solara (production mode)
 run: setup assets
-	@echo "negotiation-sim: serving the app at http://$(HOST):$(PORT)/"
-	$(VENV)/bin/solara run app.py --host $(HOST) --port $(PORT) --no-open --production
+	$(VENV)/bin/negotiation-sim app --host $(HOST) --port $(PORT)
 
 # Teaching mode (docs/teaching/): set NEGOTIATION_SIM_INSTRUCTOR_TOKEN for the instructor view
 teach: setup assets
-	@echo "negotiation-sim classroom: http://$(HOST):$(PORT)/ (instructor: /instructor)"
-	$(VENV)/bin/solara run negotiation_sim.teaching.standalone --host $(HOST) --port $(PORT) \
-		--no-open --production
+	$(VENV)/bin/negotiation-sim teach --host $(HOST) --port $(PORT)
 
 cli: setup
 	$(VENV)/bin/negotiation-sim run us_china_2025
@@ -55,10 +53,16 @@ lint: setup
 	$(VENV)/bin/ruff format --check .
 
 # unit, model, CLI and sweep tests in parallel; then the browser tests, one server each
-# (a browser test that times out on this 2-core machine is retried up to twice)
+# (a browser test that times out on this 2-core machine is retried up to twice); then the
+# wheel check: build the wheel, install it into a clean venv outside the checkout and run
+# the commands and the app from another folder (tests/wheel)
 test: setup lint assets browser
 	$(PY) -m pytest -q -n 2 --ignore=tests/browser --ignore=tests/teaching_browser
 	$(PY) -m pytest -q --reruns 2 --reruns-delay 2 tests/browser $(wildcard tests/teaching_browser)
+	$(MAKE) wheel-check
+
+wheel-check: setup assets browser
+	$(PY) -m pytest -q --reruns 2 --reruns-delay 2 tests/wheel
 
 bench: setup
 	$(PY) benchmarks/run_all.py

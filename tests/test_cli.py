@@ -12,9 +12,13 @@ import json
 import math
 import os
 import re
+import socket
 import subprocess
 import sys
+import time
 import tomllib
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -109,6 +113,26 @@ BAD_FIELDS = {  # field path: (what is wrong, bad value shown, text of what is a
     "negotiation.perception_noise": ("out of range", "1.5", "<= 1"),
     "firms.aa_makers.stockpile_weeks": ("not finite", "nan", "a finite number"),
 }
+SESSION = """\
+[session]
+name = "CLI test session"
+scenario = "us_china_2025"
+mode = "computer"
+rounds = 5
+"""
+SWEEP = """\
+[sweep]
+scenario = "us_china_2025"
+design = "latin_hypercube"
+samples = 4
+rounds = 3
+
+[[parameters]]
+path = "economy.elasticity"
+range = [1.0, 5.0]
+"""
+SESSIONS = sorted((ROOT / "scenarios" / "sessions").glob("*.toml"))
+SWEEPS = sorted((ROOT / "scenarios" / "sweeps").glob("*.toml"))
 
 
 @dataclass(frozen=True)
@@ -153,6 +177,16 @@ def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
         bad = bad.replace(old, new, 1)
     (work / "bad.toml").write_text(bad, encoding="utf-8")
     (work / "broken.toml").write_text("[scenario\nname = 1\n", encoding="utf-8")
+    evil = MINIMAL.replace(
+        'name = "Minimal CLI test scenario"', 'name = "Evil \\u001b[31mred\\u001b[0m \\u202e"'
+    ).replace("substitution_weeks = 100.0", 'substitution_weeks = 100.0\n"\\u001b[2J" = 1')
+    (work / "evil.toml").write_text(evil, encoding="utf-8")
+    (work / "evil_ok.toml").write_text(evil.replace('"\\u001b[2J" = 1', ""), encoding="utf-8")
+    (work / "session.toml").write_text(SESSION, encoding="utf-8")
+    (work / "bad_session.toml").write_text(
+        SESSION.replace('mode = "computer"', 'mode = "solo"'), encoding="utf-8"
+    )
+    (work / "sweep.toml").write_text(SWEEP, encoding="utf-8")
     return work
 
 
@@ -186,6 +220,23 @@ COMMANDS: dict[str, list[str]] = {
         *("--set", "governments.us.strategy=Random", "--out", "ens"),
     ],
     "ensemble_text": ["ensemble", DEFAULT, "--runs", "4", "--rounds", "4", "--workers", "1"],
+    "ensemble_help": ["ensemble", "--help"],
+    "ensemble_human": [
+        *("ensemble", DEFAULT, "--runs", "2", "--rounds", "2", "--workers", "1"),
+        *("--set", "governments.cn.strategy=Human"),
+    ],
+    "set_unknown_field": ["run", DEFAULT, "--set", "economy.elastic=3"],
+    "escapes_run": ["run", "evil_ok.toml", "--rounds", "2"],
+    "escapes_describe": ["describe", "evil_ok.toml"],
+    "escapes_validate": ["validate", "evil.toml"],
+    "validate_kinds": [
+        *("validate", *map(str, SESSIONS), *map(str, SWEEPS)),
+        *("session.toml", "sweep.toml", "tariff_dilemma", "strategies_grid"),
+    ],
+    "validate_bad_session": ["validate", "bad_session.toml", "sweep.toml"],
+    "validate_wrong_kind": [
+        *("validate", "--kind", "session", "minimal.toml", "sweep.toml", "session.toml"),
+    ],
 }
 
 
@@ -455,3 +506,186 @@ def test_ensemble_reports_probabilities_that_add_up(results: Results, work: Path
     text = results["ensemble_text"]
     assert text.returncode == 0, text
     assert "95% interval" in text.stdout and "runs/s" in text.stdout
+
+
+# ---------------------------------------------------------------------------- issue 10 fixes
+def test_ensemble_help_shows_a_plain_percent_sign(results: Results) -> None:
+    result = results["ensemble_help"]
+    assert result.returncode == 0, result
+    assert "95% Wilson intervals" in result.stdout
+    assert "%%" not in result.stdout
+
+
+def test_an_unknown_set_path_is_named_with_the_fields_allowed_there(results: Results) -> None:
+    result = results["set_unknown_field"]
+    assert_bad_input(result, "--set economy.elastic", "no field 'elastic' in economy")
+    assert "allowed there: elasticity, pass_through" in result.stderr
+    assert "got 3" not in result.stderr  # the value is not the problem
+
+
+def test_ensemble_with_a_human_player_is_bad_input(results: Results) -> None:
+    result = results["ensemble_human"]
+    assert_bad_input(result, "cn: the Human strategy needs a person", "computer strategy")
+    assert "--set governments.cn.strategy=TitForTat" in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("name", ["escapes_run", "escapes_describe", "escapes_validate"])
+def test_escape_codes_from_files_never_reach_the_terminal(results: Results, name: str) -> None:
+    result = results[name]
+    for stream in (result.stdout, result.stderr):
+        assert "\x1b" not in stream and "\u202e" not in stream, result
+    if name == "escapes_validate":
+        assert_bad_input(result, "economy.\\x1b[2J: unknown key")
+    else:  # the schema refuses control characters in names, shown escaped
+        assert_bad_input(result, "scenario.name: control character")
+        assert "Evil \\x1b[31mred\\x1b[0m \\u202e" in result.stderr
+
+
+def test_validate_checks_session_configs_and_sweep_specs(results: Results) -> None:
+    result = results["validate_kinds"]
+    assert result.returncode == 0, result
+    assert SESSIONS and SWEEPS
+    for path in SESSIONS:
+        assert f"OK  {path} (session config)" in result.stdout
+    for path in SWEEPS:
+        assert f"OK  {path} (sweep spec)" in result.stdout
+    for name, kind in [
+        ("session.toml", "session config"),
+        ("sweep.toml", "sweep spec"),
+        ("tariff_dilemma", "session config"),  # shipped files by name
+        ("strategies_grid", "sweep spec"),
+    ]:
+        assert f"OK  {name} ({kind})" in result.stdout
+
+
+def test_validate_reports_problems_of_each_kind_with_its_own_loader(results: Results) -> None:
+    result = results["validate_bad_session"]
+    assert_bad_input(result, "bad_session.toml: session.mode", "'solo'", "1 of 2 files invalid")
+    assert "OK  sweep.toml (sweep spec)" in result.stdout
+
+
+def test_validate_says_when_a_file_is_another_kind_than_asked(results: Results) -> None:
+    result = results["validate_wrong_kind"]
+    assert_bad_input(result, "2 of 3 files invalid")
+    assert "minimal.toml: this looks like a scenario (it has [scenario], [governments], " in (
+        result.stderr
+    )
+    assert "not a session config" in result.stderr and "--kind scenario" in result.stderr
+    assert "sweep.toml: this looks like a sweep spec (it has [sweep], [parameters])" in (
+        result.stderr
+    )
+    assert "unknown key" not in result.stderr  # one message, not every key as unknown
+    assert "OK  session.toml (session config)" in result.stdout
+
+
+# ---------------------------------------------------------------------------- limits
+def test_runs_have_their_own_limit(capsys) -> None:
+    from negotiation_sim.cli import build_parser, main
+
+    args = build_parser().parse_args(["ensemble", DEFAULT, "--runs", "50000"])
+    assert args.runs == 50_000  # above the 10,000 rounds limit once reused for runs
+    from negotiation_sim.cli.common import MAX_RUNS
+
+    assert main(["ensemble", DEFAULT, "--runs", str(MAX_RUNS + 1)]) == 2
+    err = capsys.readouterr().err
+    assert f"--runs: must be from 1 to {MAX_RUNS:,}" in err and "sweep" in err
+
+
+def test_workers_are_limited_per_core(capsys) -> None:
+    from negotiation_sim.cli import build_parser, main
+    from negotiation_sim.cli.common import cores
+
+    limit = 4 * cores()
+    assert build_parser().parse_args(["ensemble", DEFAULT, "--workers", str(limit)]).workers
+    assert main(["ensemble", DEFAULT, "--workers", "10000"]) == 2
+    err = capsys.readouterr().err
+    assert f"--workers: must be from 1 to {limit:,} (4 per core on this machine)" in err
+
+
+# ---------------------------------------------------------------------------- app, teach
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_the_servers_run_in_production_mode_without_telemetry(monkeypatch) -> None:
+    from negotiation_sim.cli import serve
+
+    args = serve.solara_args("negotiation_sim.app", "127.0.0.1", 8765)
+    assert args[:2] == ["run", "negotiation_sim.app"]
+    assert {"--production", "--no-open", "--no-check-version"} <= set(args)
+    monkeypatch.delenv(serve.TELEMETRY, raising=False)
+    assert serve.environment({"X": "1"}) == {"X": "1", serve.TELEMETRY: "false"}
+    monkeypatch.setenv(serve.TELEMETRY, "true")  # a user's own choice stands
+    assert serve.environment({})[serve.TELEMETRY] == "true"
+
+
+def test_a_busy_port_is_bad_input(capsys) -> None:
+    from negotiation_sim.cli import main
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        port = sock.getsockname()[1]
+        for command in ("app", "teach"):
+            assert main([command, "--host", "127.0.0.1", "--port", str(port)]) == 2
+            assert f"--port {port}: cannot listen there" in capsys.readouterr().err
+    assert main(["teach", "--sessions-dir", "/no/such/dir"]) == 2
+    assert "--sessions-dir /no/such/dir: no such directory" in capsys.readouterr().err
+
+
+def serve_once(command: list[str], cwd: Path, url: str) -> str:
+    """Start a server command, return the page at ``url``, stop the server (by pid)."""
+    proc = subprocess.Popen(
+        [str(SCRIPT), *command],
+        cwd=cwd,
+        env=ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert proc.poll() is None, proc.communicate()[0]
+            try:
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    return response.read().decode("utf-8")
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                assert time.monotonic() < deadline, f"{url} did not answer"
+                time.sleep(0.5)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_app_and_teach_serve_from_any_folder(work: Path) -> None:
+    port = free_port()
+    page = serve_once(["app", "--port", str(port)], work, f"http://127.0.0.1:{port}/")
+    assert "solara.production = true" in page
+    sessions = work / "sessions"
+    sessions.mkdir(exist_ok=True)
+    (sessions / "extra.toml").write_text(SESSION, encoding="utf-8")
+    port = free_port()
+    command = ["teach", "--port", str(port), "--sessions-dir", str(sessions)]
+    command += ["--data-dir", str(work / "games")]
+    page = serve_once(command, work, f"http://127.0.0.1:{port}/instructor")
+    assert "solara.production = true" in page
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["--runs", "9" * 5000], "--runs: must be from 1 to 100,000, got a 5,000-digit number"),
+        (["--seed", "x" * 500], "--seed: expected a whole number, got 'xxxxxxxxxx"),
+        (["--seed", "-1"], "--seed: must be from 0 to"),
+    ],
+)
+def test_bad_numbers_get_short_clear_messages(argv: list[str], expected: str, capsys) -> None:
+    from negotiation_sim.cli import main
+
+    assert main(["ensemble", DEFAULT, *argv]) == 2
+    err = capsys.readouterr().err
+    assert expected in err and len(err) < 2000 and "Traceback" not in err

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from negotiation_sim.cli.common import max_workers
+from negotiation_sim.cli.sweep import cmd_analyze, cmd_sweep, register
 from negotiation_sim.sweep.__main__ import main
-from negotiation_sim.sweep.commands import cmd_analyze, cmd_sweep, register
 from negotiation_sim.sweep.progress import Progress
 
 ENV = {**os.environ, "PYTHONIOENCODING": "utf-8"}
@@ -83,7 +84,13 @@ def test_a_bad_spec_exits_2_with_every_problem_and_writes_nothing(write, tmp_pat
     [
         (["sweep", "{tmp}/missing.toml", "--out", "{tmp}/o"], ["no such sweep file"]),
         (["sweep", "{spec}"], ["--out DIR is required"]),
-        (["sweep", "{spec}", "--out", "{tmp}/o", "--workers", "0"], ["must be 1 or more"]),
+        (["sweep", "{spec}", "--out", "{tmp}/o", "--workers", "0"], ["must be from 1 to"]),
+        (
+            ["sweep", "{spec}", "--out", "{tmp}/o", "--workers", "10000"],
+            [f"must be from 1 to {max_workers()} (4 per core on this machine), got 10,000"],
+        ),
+        (["sweep", "{spec}", "--out", "{tmp}/o", "--chunk-size", "10001"], ["must be from 1"]),
+        (["analyze", "{tmp}", "--bins", "101"], ["must be from 1 to 100"]),
         (
             ["sweep", "{spec}", "--out", "{tmp}/o", "--workers", "2", "--scheduler", "tcp://x:1"],
             ["--workers is for local runs"],
@@ -92,6 +99,7 @@ def test_a_bad_spec_exits_2_with_every_problem_and_writes_nothing(write, tmp_pat
         (["analyze", "{tmp}/nowhere"], ["no such directory"]),
         (["analyze", "{tmp}"], ["no sweep here (manifest.json not found)"]),
         (["sweep", "{spec}", "--out", "{tmp}/o", "--flush-seconds", "-1"], ["more than 0"]),
+        (["sweep", "{spec}", "--out", "{tmp}/o", "--flush-seconds", "inf"], ["at most 86400"]),
     ],
 )
 def test_bad_input_exits_2(argv, expected, write, tmp_path, capsys):
@@ -131,15 +139,8 @@ def test_sweep_resume_and_analyze_in_process(write, tmp_path, capsys):
 
 
 def command() -> list[str]:
-    """The real command line: ``python -m negotiation_sim`` once cli.py registers the
-    sweep commands, else the same handlers through ``python -m negotiation_sim.sweep``."""
-    from negotiation_sim import cli
-
-    parser = cli.build_parser()
-    subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
-    if subs and "sweep" in subs[0].choices:
-        return [sys.executable, "-m", "negotiation_sim"]
-    return [sys.executable, "-m", "negotiation_sim.sweep"]
+    """The real command line."""
+    return [sys.executable, "-m", "negotiation_sim"]
 
 
 def test_the_real_command_line_end_to_end(write, tmp_path):
@@ -172,9 +173,7 @@ def test_the_hook_in_negotiation_sim_cli():
 
     parser = cli.build_parser()
     subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
-    if not subs or "sweep" not in subs[0].choices:
-        pytest.skip("negotiation_sim/cli.py does not register the sweep commands yet")
-    assert "analyze" in subs[0].choices
+    assert {"sweep", "analyze"} <= set(subs[0].choices)
     done = subprocess.run(
         [sys.executable, "-m", "negotiation_sim", "sweep", "--help"],
         capture_output=True,
@@ -183,6 +182,24 @@ def test_the_hook_in_negotiation_sim_cli():
         timeout=120,
     )
     assert done.returncode == 0 and "--scheduler ADDRESS" in done.stdout
+
+
+def test_a_shipped_sweep_spec_runs_by_name(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # found as package data, not relative to the checkout
+    code, out, err = run(["sweep", "strategies_grid", "--dry-run"], capsys)
+    assert code == 0, err
+    assert "Sweep:      strategies_grid (" in out
+    assert "grid, 32 points x 8 replicates = 256 runs" in out
+
+
+def test_text_from_the_spec_cannot_reach_the_terminal_as_escape_codes(write, tmp_path, capsys):
+    spec = write(tmp_path)
+    text = spec.read_text(encoding="utf-8")
+    spec.write_text(text.replace('name = "cli"', 'name = "\\u001b[2Jcli"'), encoding="utf-8")
+    code, out, err = run(["sweep", spec, "--dry-run"], capsys)
+    # refused by the spec's schema, and the name is shown escaped, never raw
+    assert code == 2, err
+    assert "\x1b" not in out + err and "\\x1b[2Jcli" in err
 
 
 def test_progress_bar_shows_rate_and_time_left_only_on_a_terminal():

@@ -13,9 +13,10 @@ import solara
 
 from negotiation_sim.app.figure import LayeredChart
 from negotiation_sim.app.style import esc
+from negotiation_sim.core.resources import package_file
 
 
-@solara.component_vue("chart_canvas.vue")
+@solara.component_vue(str(package_file("negotiation_sim.app", "chart_canvas.vue")))
 def _ChartCanvasVue(
     frame: dict,
     alt: str,

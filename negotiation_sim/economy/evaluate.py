@@ -219,7 +219,6 @@ def _flows(world: World, tariff: np.ndarray, enforcement: np.ndarray) -> dict[st
         "tariff_welfare": k * ((revenue - cc) @ world.flow_onehot_importer),
         "via_tariff": via_tariff,
         "share": share,
-        "lost": lost,
         "reroutable": f.exports_free * out_q[:, 1],  # X1: rerouted volume at full adaptation
         "export_loss": -f.margin * lost - f.exports_free * out_q[:, 2],  # X1
         "domestic": k * (co["compete"] * in_q[:, 0] - co["absorb"] * in_q[:, 1]),  # X2

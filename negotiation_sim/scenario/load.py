@@ -26,6 +26,7 @@ from negotiation_sim.config.schema import (
     printable,
 )
 from negotiation_sim.config.toml import MAX_DEPTH, ConfigError, Format, nesting_problem
+from negotiation_sim.core.resources import SCENARIOS, shipped_dir
 from negotiation_sim.scenario.checks import (  # noqa: F401 (re-exported)
     check_strategy,
     cross_check,
@@ -34,7 +35,7 @@ from negotiation_sim.scenario.checks import (  # noqa: F401 (re-exported)
 from negotiation_sim.scenario.config import ScenarioConfig, compile_config
 from negotiation_sim.scenario.spec import SCENARIO
 
-SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
+SCENARIO_DIR = shipped_dir(SCENARIOS)  # the shipped scenarios (package data)
 #: the file kind (``config.kinds``), for callers that pick a loader by a file's look
 KIND = kinds.SCENARIO
 

@@ -1,5 +1,6 @@
 """``python -m negotiation_sim.sweep sweep|analyze ...``: the sweep commands on their own
-(the same handlers as ``negotiation-sim sweep`` and ``negotiation-sim analyze``)."""
+(the same handlers as ``negotiation-sim sweep`` and ``negotiation-sim analyze``, which
+live with the other commands in ``negotiation_sim.cli``)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from negotiation_sim.sweep.commands import register
+from negotiation_sim.cli.common import dispatch, parse
+from negotiation_sim.cli.sweep import register
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -19,11 +21,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     register(sub)
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else 2
-    return args.func(args)
+    args = parse(parser, argv)
+    return args if isinstance(args, int) else dispatch(args.func, args)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from negotiation_sim.config.schema import Broken, Problem
+from negotiation_sim.core.resources import SWEEPS, find_shipped
 from negotiation_sim.scenario import Scenario
 from negotiation_sim.sweep.checks import (
     apply_fixed,
@@ -176,8 +177,11 @@ def _jsonable(value: Any) -> Any:
 
 
 def load_spec(path: str | Path) -> SweepSpec:
-    """Read and validate a sweep file. Raises ``SweepError`` listing every problem."""
+    """Read and validate a sweep file (a path or the name of a shipped sweep spec).
+    Raises ``SweepError`` listing every problem."""
     file = Path(path)
+    if not file.is_file():
+        file = find_shipped(str(path), SWEEPS) or file
     if not file.exists():
         raise SweepError([f"{file}: no such sweep file"], source=str(file))
     text = FORMAT.read(file)

@@ -61,10 +61,11 @@ from negotiation_sim.config.schema import (
     Table,
 )
 from negotiation_sim.config.toml import Format
+from negotiation_sim.core.resources import SESSIONS, shipped_dir
 from negotiation_sim.scenario import Scenario, ScenarioError, load_scenario
 from negotiation_sim.scenario.checks import check_strategy
 
-SESSIONS_DIR = Path(__file__).resolve().parents[2] / "scenarios" / "sessions"
+SESSIONS_DIR = shipped_dir(SESSIONS)  # the shipped session configs (package data)
 MODES = ("computer", "pair")
 #: longest class game: a debrief replays every round for each library strategy, so
 #: rounds cost server CPU (a 3,000-round game took 118 s); the scenario's own horizon

@@ -1,10 +1,10 @@
-"""The ``sweep`` and ``analyze`` commands of ``negotiation-sim``.
+"""The ``sweep`` and ``analyze`` commands of ``negotiation-sim`` (docs/sweeps.md).
 
 ``register(subparsers)`` adds both to an argparse subparsers object; each handler (set as
-``func``) returns the exit code: 0 success, 1 sweep stopped because workers kept dying
-(finished runs kept), 2 bad input (message on stderr, no traceback), 130 interrupted
-(finished runs kept; ``--resume`` finishes the rest). Heavy modules are imported only
-when a command runs.
+``func``, run through ``common.dispatch``) returns the exit code: 0 success, 1 sweep
+stopped because workers kept dying (finished runs kept), 2 bad input (message on stderr,
+no traceback), 130 interrupted (finished runs kept; ``--resume`` finishes the rest).
+Heavy modules are imported only when a command runs.
 """
 
 from __future__ import annotations
@@ -12,36 +12,22 @@ from __future__ import annotations
 import argparse
 import contextlib
 import signal
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-PROG = "negotiation-sim"
-EXIT_OK = 0
-EXIT_STOPPED = 1
-EXIT_BAD_INPUT = 2
-EXIT_INTERRUPTED = 130
+from negotiation_sim.cli import common
+from negotiation_sim.cli.common import (
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_STOPPED,
+    PROG,
+    CliError,
+    echo,
+)
 
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
-    return value
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be more than 0, got {text}")
-    return value
+MAX_CHUNK = 10_000  # --chunk-size: runs per task sent to a worker
+MAX_BINS = 100  # --bins: heatmap bins per axis
 
 
 def register(subparsers: Any) -> None:
@@ -56,7 +42,9 @@ def register(subparsers: Any) -> None:
         epilog="Exit codes: 0 done, 1 stopped (workers kept dying; finished runs kept), "
         "2 bad input, 130 interrupted (finished runs kept).",
     )
-    run.add_argument("spec", metavar="SPEC", type=Path, help="sweep file (TOML)")
+    run.add_argument(
+        "spec", metavar="SPEC", type=Path, help="sweep file (TOML), or a shipped sweep's name"
+    )
     run.add_argument(
         "--out",
         metavar="DIR",
@@ -66,8 +54,10 @@ def register(subparsers: Any) -> None:
     run.add_argument(
         "--workers",
         metavar="N",
-        type=_count,
-        help="local worker processes (default: the number of cores; 1 runs in this process)",
+        type=common.workers,
+        help=common.workers_help(
+            "local worker processes (default: the number of cores; 1 runs in this process)"
+        ),
     )
     run.add_argument(
         "--scheduler",
@@ -82,15 +72,16 @@ def register(subparsers: Any) -> None:
     run.add_argument(
         "--chunk-size",
         metavar="N",
-        type=_count,
-        help="runs per task sent to a worker (default: automatic, at most 32)",
+        type=common.whole_number(1, MAX_CHUNK),
+        help=f"runs per task sent to a worker (default: automatic, at most 32; {MAX_CHUNK:,} "
+        "at most)",
     )
     run.add_argument(
         "--flush-seconds",
         metavar="S",
-        type=_seconds,
+        type=common.seconds(),
         default=10.0,
-        help="write finished runs to disk at least this often (default: 10)",
+        help="write finished runs to disk at least this often (default: 10; at most a day)",
     )
     run.add_argument(
         "--dry-run",
@@ -124,8 +115,9 @@ def register(subparsers: Any) -> None:
     report.add_argument(
         "--bins",
         metavar="N",
-        type=_count,
-        help="heatmap bins per axis (default: about 4 design points per cell, 3 to 10)",
+        type=common.whole_number(1, MAX_BINS),
+        help="heatmap bins per axis (default: about 4 design points per cell, 3 to 10; "
+        f"{MAX_BINS} at most)",
     )
     report.add_argument(
         "--target",
@@ -136,15 +128,6 @@ def register(subparsers: Any) -> None:
     )
     report.add_argument("--no-plots", action="store_true", help="tables only, no PNG or HTML")
     report.set_defaults(func=cmd_analyze)
-
-
-def _error(*messages: str) -> None:
-    if len(messages) == 1:
-        print(f"{PROG}: error: {messages[0]}", file=sys.stderr)
-        return
-    print(f"{PROG}: error: {len(messages)} problems:", file=sys.stderr)
-    for message in messages:
-        print(f"  {message}", file=sys.stderr)
 
 
 @contextlib.contextmanager
@@ -167,29 +150,22 @@ def _terminate_as_interrupt() -> Iterator[None]:
 
 # ---------------------------------------------------------------------------- sweep
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from negotiation_sim.scenario import ScenarioError
     from negotiation_sim.sweep.execution import WorkersLost
     from negotiation_sim.sweep.runner import run_sweep
     from negotiation_sim.sweep.spec import load_spec
 
-    try:
-        spec = load_spec(args.spec)
-    except ScenarioError as exc:
-        _error(*exc.messages)
-        return EXIT_BAD_INPUT
+    spec = load_spec(args.spec)
     if args.dry_run:
-        print(describe_plan(spec))
+        echo(describe_plan(spec))
         return EXIT_OK
     if args.out is None:
-        _error("sweep: --out DIR is required (where the results go)")
-        return EXIT_BAD_INPUT
+        raise CliError("sweep: --out DIR is required (where the results go)")
     if args.scheduler and args.workers:
-        _error(
+        raise CliError(
             "sweep: --workers is for local runs; with --scheduler the Dask cluster's "
             "workers run the sweep"
         )
-        return EXIT_BAD_INPUT
-    say = (lambda _m: None) if args.quiet else (lambda m: print(m, file=sys.stderr, flush=True))
+    say = (lambda _m: None) if args.quiet else (lambda m: echo(m, err=True, flush=True))
     try:
         with _terminate_as_interrupt():
             summary = run_sweep(
@@ -203,23 +179,20 @@ def cmd_sweep(args: argparse.Namespace) -> int:
                 flush_seconds=args.flush_seconds,
                 say=say,
             )
-    except ScenarioError as exc:
-        _error(*exc.messages)
-        return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        print(f"{PROG}: interrupted; {_saved(args.out)}", file=sys.stderr)
+        echo(f"{PROG}: interrupted; {_saved(args.out)}", err=True)
         return EXIT_INTERRUPTED
     except WorkersLost as exc:
-        print(f"{PROG}: sweep stopped: {exc}; {_saved(args.out)}", file=sys.stderr)
+        echo(f"{PROG}: sweep stopped: {exc}; {_saved(args.out)}", err=True)
         return EXIT_STOPPED
     if not args.quiet:
         failed = f" ({summary.failed:,} failed: see analyze)" if summary.failed else ""
-        print(
+        echo(
             f"Sweep {summary.status}: {summary.done:,} of {summary.total:,} runs{failed}; "
             f"{summary.ran:,} run now in {summary.elapsed:.1f} s "
             f"({summary.rate:,.1f} runs/s, {summary.backend}, {summary.workers} workers)"
         )
-        print(f"Results in {summary.out}; next: {PROG} analyze {summary.out}")
+        echo(f"Results in {summary.out}; next: {PROG} analyze {summary.out}")
     return EXIT_OK
 
 
@@ -264,23 +237,17 @@ def describe_plan(spec) -> str:
 
 # ---------------------------------------------------------------------------- analyze
 def cmd_analyze(args: argparse.Namespace) -> int:
-    from negotiation_sim.scenario import ScenarioError
     from negotiation_sim.sweep.analysis import analyze
 
     if not args.dir.exists():
-        _error(f"analyze: {args.dir}: no such directory")
-        return EXIT_BAD_INPUT
-    try:
-        result = analyze(
-            args.dir,
-            report_dir=args.report,
-            heatmap=tuple(args.heatmap) if args.heatmap else None,
-            targets=tuple(args.targets) if args.targets else ("trade_war", "deal"),
-            bins=args.bins,
-            plots=not args.no_plots,
-        )
-    except ScenarioError as exc:
-        _error(*exc.messages)
-        return EXIT_BAD_INPUT
-    print(result.text())
+        raise CliError(f"analyze: {args.dir}: no such directory")
+    result = analyze(
+        args.dir,
+        report_dir=args.report,
+        heatmap=tuple(args.heatmap) if args.heatmap else None,
+        targets=tuple(args.targets) if args.targets else ("trade_war", "deal"),
+        bins=args.bins,
+        plots=not args.no_plots,
+    )
+    echo(result.text())
     return EXIT_OK
