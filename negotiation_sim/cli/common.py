@@ -187,8 +187,8 @@ def max_workers() -> int:
 
 def max_rounds() -> int:
     """The scenario schema's bound on ``scenario.rounds``."""
-    from negotiation_sim.scenario import SCENARIO
     from negotiation_sim.config.schema import lookup
+    from negotiation_sim.scenario import SCENARIO
 
     return int(lookup(SCENARIO, ["scenario", "rounds"]).high)
 
@@ -239,8 +239,8 @@ def load(name: str, overrides: list[str] | None = None):
 
 def set_path_problem(key: str) -> str | None:
     """Why ``--set KEY=...`` names no scenario field, or ``None`` if it names one."""
-    from negotiation_sim.scenario import SCENARIO
     from negotiation_sim.config.schema import Any_, ListOf, MapOf, Table, lookup
+    from negotiation_sim.scenario import SCENARIO
 
     parts = key.split(".")
     if all(parts) and lookup(SCENARIO, parts) is not None:
