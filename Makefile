@@ -51,6 +51,7 @@ cli: setup
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports  # the layer contract in pyproject.toml ([tool.importlinter])
 
 # unit, model, CLI and sweep tests in parallel; then the browser tests, one server each
 # (a browser test that times out on this 2-core machine is retried up to twice); then the
