@@ -93,4 +93,5 @@ def summarize(model: NegotiationModel) -> dict[str, Any]:
         "deals_struck": mech.struck,
         "deals_broken": mech.broken,
         "first_deal_round": mech.first_deal_round,
+        "deal_terms": "; ".join(f"round {r}: {terms}" for r, terms in mech.history),
     }

@@ -56,6 +56,8 @@ class Government(mesa.Agent):
         self._pain: list[tuple[float, float]] = []
         self._ahead: tuple[float, float] = (0.0, 0.0)
         self._levels: list[tuple[float, float]] = []
+        self._spent = 0.0  # my conflict costs so far (gains count as zero)
+        self._hurting = 0  # rounds in which the conflict cost me something
 
     # ------------------------------------------------------------------ history
     @property
@@ -110,8 +112,7 @@ class Government(mesa.Agent):
         cost tolerance and the time share n / (n + 26) of the n rounds I have been
         hurting (assumption: a half-year time constant). It sets the point of my
         concession curve for offers."""
-        spent = sum(max(0.0, p) for p in self.pain)
-        hurting = sum(p > 0 for p in self.pain)
+        spent, hurting = self._spent, self._hurting
         tolerance = max(self.preferences.resolve.cost_tolerance_bn, 1e-9)
         pain = min(1.0, (spent + max(0.0, self._ahead[0])) / tolerance)
         return max(pain, hurting / (hurting + TIME_CONSTANT_ROUNDS))
@@ -119,6 +120,8 @@ class Government(mesa.Agent):
     def observe_pain(self, now: tuple[float, float], ahead: tuple[float, float]) -> None:
         """Record this round's conflict costs (mine, partner's) and the outlook's."""
         self._pain.append((float(now[0]), float(now[1])))
+        self._spent += max(0.0, float(now[0]))
+        self._hurting += now[0] > 0
         self._ahead = (float(ahead[0]), float(ahead[1]))
 
     def see_levels(self, mine: float, partner: float) -> None:

@@ -10,9 +10,7 @@ live in the modules they name (``economy``, ``game``); this module is wiring.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
 
 import mesa
 import numpy as np
@@ -21,31 +19,25 @@ from mesa.time import Priority
 from negotiation_sim.abm.firm import Firm
 from negotiation_sim.abm.government import Government
 from negotiation_sim.abm.recording import build_record
+from negotiation_sim.abm.seeing import build_view
 from negotiation_sim.core import Action, Move
 from negotiation_sim.economy import RoundEval, build_world
 from negotiation_sim.economy.population import FirmPopulation
 from negotiation_sim.game import measures
 from negotiation_sim.game.calendar import Calendar, fire
 from negotiation_sim.game.dyad import Dyad
+from negotiation_sim.game.measures import reference_policy
 from negotiation_sim.game.mechanism import Deal, Mechanism, Settlement
 from negotiation_sim.game.outcome import OutcomeTracker
 from negotiation_sim.game.party import draw_resolve, make_party
 from negotiation_sim.game.policy import Policy, check_move
 from negotiation_sim.game.record import RecordLayout
 from negotiation_sim.game.stagegame import stage_matrices
-from negotiation_sim.game.valuation import Valuer
-from negotiation_sim.scenario import Scenario, load_scenario
+from negotiation_sim.game.valuation import Valuer, values_alike
+from negotiation_sim.scenario import Scenario
+from negotiation_sim.scenario.load import Overrides, as_scenario
 from negotiation_sim.strategies import MoveRequired, get_strategy
 from negotiation_sim.strategies.base import GameView, choose_instrument
-
-Overrides = Mapping[str, Any] | Iterable[str] | None
-
-
-def as_scenario(scenario: Scenario | str | Path, overrides: Overrides = None) -> Scenario:
-    """A ``Scenario`` from a loaded scenario, a path or a scenario name."""
-    if not isinstance(scenario, Scenario):
-        scenario = load_scenario(scenario)
-    return scenario.with_overrides(overrides)
 
 
 class NegotiationModel(mesa.Model):
@@ -162,9 +154,13 @@ class NegotiationModel(mesa.Model):
         with two more states for the parties' conflict costs: the pre-dispute reference
         (both at their tariff floors, no controls) and the calendar's no-deal outlook."""
         ahead = self.config.negotiation.reservation_lookahead
-        states = [self.policy, self.reference(), self.mechanism.outlook(self.round, ahead)]
-        weeks = np.full((3, 1), self.world.round_weeks)
-        weeks[2] *= 1 + ahead
+        outlook = self.mechanism.outlook(self.round, ahead)
+        pair = [g.party for g in self.parties]
+        states = [self.policy, reference_policy(self.policy, self.dyad, pair, self.world)]
+        if not values_alike(outlook, self.policy, self.population.state.restocked):
+            states.append(outlook)
+        weeks = np.full((len(states), 1), self.world.round_weeks)
+        weeks[2:] *= 1 + ahead
         full = self.valuer.evaluate(states, weeks)
         self.last_eval = ev = full.row(0)
         weighted = self.valuer.weighted(full)
@@ -174,20 +170,10 @@ class NegotiationModel(mesa.Model):
             gov.value_round(value)
             gov.observe_pain(
                 now=(mine[1] - mine[0], theirs[1] - theirs[0]),
-                ahead=(mine[1] - mine[2], theirs[1] - theirs[2]),
-            )
+                ahead=(mine[1] - mine[-1 if len(states) > 2 else 0],
+                       theirs[1] - theirs[-1 if len(states) > 2 else 0]),
+            )  # fmt: skip
         return ev
-
-    def reference(self) -> Policy:
-        """The pre-dispute reference: the policy in force with both parties' tariffs on
-        each other at their floors, no controls and no purchases."""
-        ref = self.policy.copy()
-        for gov in self.parties:
-            floor = gov.party.config.tariff_floor_pct
-            self.dyad.set_average(ref.tariff, gov.index, floor, self.world.max_tariff)
-            ref.controls[gov.index] = 0
-        ref.purchases = 0.0
-        return ref
 
     def _utilities(self, ev: RoundEval) -> list[float]:
         weighted = self.valuer.weighted(ev)
@@ -260,37 +246,7 @@ class NegotiationModel(mesa.Model):
     # ------------------------------------------------------------------ views
     def view_for(self, gov: Government) -> GameView:
         """What ``gov`` may know when it decides (a read-only snapshot)."""
-        if gov.is_party:
-            partner = self.governments[gov.partner]
-            gov.see_levels(self.escalation(gov), self.escalation(partner))
-        deal = self.deal
-        standing = self.mechanism.standing.get(gov.partner or "")
-        return GameView(
-            round=self.round,
-            horizon=self.horizon,
-            me=gov.gid,
-            partner=gov.partner or "",
-            my_moves=gov.moves,
-            partner_moves=gov.seen,
-            my_payoffs=gov.payoffs,
-            instruments=gov.instruments,
-            levels=measures.levels(self.policy, self.dyad, gov.party, self.world),
-            deal_in_force=self.deal.kind if self.deal else None,
-            rounds_to_deadline=self.calendar.rounds_to_deadline(self.round),
-            lobbying=self.population.lobbying(gov.index),
-            rng=self.rng,
-            stage_payoffs=(lambda g=gov.gid: self.stage_payoffs(g)) if gov.is_party else None,
-            pain=gov.pain,
-            partner_pain=gov.partner_pain,
-            outlook_pain=gov.outlook_pain,
-            partner_shifts=gov.partner_shifts,
-            resolve=gov.preferences.resolve,
-            audience_cost=gov.preferences.audience_cost(gov.standoff),
-            deal_expires_in=None
-            if deal is None or deal.expires_round is None
-            else deal.expires_round - self.round,
-            partner_offer=None if standing is None else standing[1][0],
-        )
+        return build_view(self, gov)
 
     def stage_matrices(self, fresh: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """This round's 3x3 stage game (first party's payoffs, second's), cached per round:

@@ -15,7 +15,7 @@ from negotiation_sim.game.policy import Policy
 from negotiation_sim.scenario.config import EventConfig
 
 #: events that change policy take effect from the first round starting on or after their date
-POLICY_EVENTS = ("tariff_threat", "truce_expiry", "control_rule")
+POLICY_EVENTS = ("tariff_threat", "truce_expiry", "control_rule", "tariff_cut", "control_relief")
 
 
 def round_of(date: dt.date, start: dt.date, round_days: int, takes_effect: bool = False) -> int:
@@ -93,8 +93,10 @@ class Calendar:
             _snap_back(policy, deal, mech)
         for r in range(round_ + 1, round_ + lookahead + 1):
             for event in self.by_round.get(r, ()):
-                if event.type in ("tariff_threat", "control_rule"):
-                    _apply(event, policy, mech)
+                if event.type in ("tariff_threat", "control_rule") and event.unless_deal:
+                    _apply(event, policy, mech)  # what a deal would avert
+                elif event.type in ("tariff_cut", "control_relief"):
+                    _apply(event, policy, mech)  # scheduled relief comes anyway
         return policy
 
 

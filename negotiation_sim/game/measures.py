@@ -52,3 +52,15 @@ def control_levels(policy: Policy, party: Party) -> dict[str, int]:
     """The party's export-control levels (0..3) by instrument."""
     levels = policy.controls[party.index]
     return {n: int(levels[c]) for n, c in CONTROL_COLUMNS.items() if n in party.instruments}
+
+
+def reference_policy(policy: Policy, dyad: Dyad, pair: list[Party], world: World) -> Policy:
+    """The pre-dispute reference: ``policy`` with both parties' tariffs on each other at
+    their floors, no controls and no purchases (conflict costs are measured from it)."""
+    ref = policy.copy()
+    for party in pair:
+        floor = party.config.tariff_floor_pct
+        dyad.set_average(ref.tariff, party.index, floor, world.max_tariff)
+        ref.controls[party.index] = 0
+    ref.purchases = 0.0
+    return ref

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from negotiation_sim.core import CONTROL_COLUMNS
 from negotiation_sim.economy import RoundEval, evaluate
 from negotiation_sim.economy.population import FirmPopulation
 from negotiation_sim.economy.world import World
@@ -33,3 +34,15 @@ class Valuer:
     def weighted(self, ev: RoundEval) -> np.ndarray:
         """Politically weighted firm profit changes per country, (B, C)."""
         return self.population.weighted_delta(ev.firm_delta)
+
+
+def values_alike(a: Policy, b: Policy, restocked: bool) -> bool:
+    """Whether ``a`` values exactly as ``b`` whatever the drawdown weeks: the same levels,
+    no rare-earth control in force and every stockpile full."""
+    return (
+        a.purchases == b.purchases
+        and np.array_equal(a.tariff, b.tariff)
+        and np.array_equal(a.controls, b.controls)
+        and not b.controls[:, CONTROL_COLUMNS["rare_earth"]].any()
+        and restocked
+    )

@@ -186,6 +186,7 @@ def _render(problem: Problem, source: str, overridden: set[str]) -> str:
             problem.path == path
             or problem.path.startswith(path + ".")
             or problem.path.startswith(path + "[")
+            or path in problem.allowed  # a bound that the overridden field sets
         ):
             return problem.render(f"{source} (--set {clip(printable(key), 120)})")
     return problem.render(source)
@@ -322,3 +323,13 @@ def raw_value(data: dict[str, Any], path: str) -> Any:
         else:
             return MISSING
     return node
+
+
+Overrides = Mapping[str, Any] | Iterable[str] | None
+
+
+def as_scenario(scenario: Scenario | str | Path, overrides: Overrides = None) -> Scenario:
+    """A ``Scenario`` from a loaded scenario, a path or a scenario name."""
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    return scenario.with_overrides(overrides)

@@ -194,8 +194,8 @@ ECONOMY = Table(
             default=0.1,
         ),
         "labour_share": Num(
-            doc="Wages lost per $ of output lost to controls or of exports lost and not "
-            "rerouted (welfare only).",
+            doc="Wages lost per $ of output lost to input outages under controls "
+            "(welfare only; lost exports cost no wages).",
             low=0,
             high=1,
             default=0.2,
@@ -296,7 +296,7 @@ NEGOTIATION = Table(
         ),
         "comprehensive_tolerance": Num(
             doc="A package within this many pp of both tariff floors, with no controls, "
-            "is a comprehensive deal; otherwise a truce.",
+            "is a comprehensive deal; otherwise a partial one.",
             low=0,
             high=PCT_MAX,
             default=1.0,

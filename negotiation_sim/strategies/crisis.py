@@ -110,8 +110,8 @@ class CrisisBargainer(Strategy):
     It presses (escalates) for its grievance only if the grievance per round outweighs
     what one more round of mutual escalation would cost it against holding (the
     partner expected to answer in kind with probability ``reciprocity``), and only
-    while it is not itself hurting; its firms' lobby adds to the case when they push
-    for escalation. A deal in force is kept unless the partner's measures show a
+    while it is not itself hurting; its firms' lobby enters through the lobby weight of
+    its stage-game payoffs (U1). A deal in force is kept unless the partner's measures show a
     defection; a standing offer from the partner is weighed by holding (the mechanism
     accepts it when it pays). From free trade, with no grievance and no escalation by
     the partner, it never escalates.

@@ -1,0 +1,48 @@
+"""What a government sees when it decides: the read-only ``GameView`` built from the
+model's state, its own history and the mechanism's standing offers."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from negotiation_sim.abm.government import Government
+from negotiation_sim.game import measures
+from negotiation_sim.strategies.base import GameView
+
+if TYPE_CHECKING:
+    from negotiation_sim.abm.model import NegotiationModel
+
+
+def build_view(model: NegotiationModel, gov: Government) -> GameView:
+    """``gov``'s view of this round; notes both escalation indices for its shifts."""
+    if gov.is_party:
+        partner = model.governments[gov.partner]
+        gov.see_levels(model.escalation(gov), model.escalation(partner))
+    deal = model.deal
+    standing = model.mechanism.standing.get(gov.partner or "")
+    return GameView(
+        round=model.round,
+        horizon=model.horizon,
+        me=gov.gid,
+        partner=gov.partner or "",
+        my_moves=gov.moves,
+        partner_moves=gov.seen,
+        my_payoffs=gov.payoffs,
+        instruments=gov.instruments,
+        levels=measures.levels(model.policy, model.dyad, gov.party, model.world),
+        deal_in_force=model.deal.kind if model.deal else None,
+        rounds_to_deadline=model.calendar.rounds_to_deadline(model.round),
+        lobbying=model.population.lobbying(gov.index),
+        rng=model.rng,
+        stage_payoffs=(lambda g=gov.gid: model.stage_payoffs(g)) if gov.is_party else None,
+        pain=gov.pain,
+        partner_pain=gov.partner_pain,
+        outlook_pain=gov.outlook_pain,
+        partner_shifts=gov.partner_shifts,
+        resolve=gov.preferences.resolve,
+        audience_cost=gov.preferences.audience_cost(gov.standoff),
+        deal_expires_in=None
+        if deal is None or deal.expires_round is None
+        else deal.expires_round - model.round,
+        partner_offer=None if standing is None else standing[1][0],
+    )
