@@ -143,7 +143,7 @@ def live_step(label: str, overrides: dict, history: int = 100, timed: int = 50) 
 # ---------------------------------------------------------------------- 2. ensembles
 PLAIN = """
 import json, time
-from negotiation_sim.ensemble import run_ensemble
+from negotiation_sim.runs.ensemble import run_ensemble
 start = time.perf_counter()
 result = run_ensemble({scenario!r}, {runs}, base_seed=1, workers={workers})
 elapsed = time.perf_counter() - start

@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from negotiation_sim.ensemble import derive_seed, outcome_table, run_ensemble, wilson_interval
+from negotiation_sim.runs.ensemble import outcome_table, run_ensemble, wilson_interval
+from negotiation_sim.runs.seeds import derive_seed
 
 
 def test_derived_seeds_are_distinct_and_stable():

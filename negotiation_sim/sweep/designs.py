@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from negotiation_sim.sweep.seeds import design_rng, design_seed
+from negotiation_sim.runs.seeds import design_rng, design_seed
 from negotiation_sim.sweep.spec import Parameter, SweepSpec, typed_values
 
 UNIT_PREFIX = "u:"
