@@ -8,6 +8,7 @@ or hand-edited manifest is a clear error naming the fields, never an ``Attribute
 
 from __future__ import annotations
 
+import json
 import platform
 from pathlib import Path
 from typing import Any
@@ -88,7 +89,8 @@ def _values(data: Any, parts: list[str], prefix: str = "") -> list[tuple[str, An
             return []
         out = []
         for key, value in items:
-            out += _values(value, rest, f"{prefix}[{key!r}]" if prefix else str(key))
+            label = f"[{key}]" if isinstance(data, list) else f"[{json.dumps(key)}]"
+            out += _values(value, rest, prefix + label)
         return out
     if not isinstance(data, dict) or head not in data:
         return []

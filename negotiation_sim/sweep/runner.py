@@ -12,6 +12,7 @@ that says how many runs are saved.
 
 from __future__ import annotations
 
+import os
 import platform
 import sys
 import time
@@ -94,7 +95,7 @@ def _tasks(
 
 
 def _unwritable(root: Path, exc: OSError, saved: str = "") -> SweepError:
-    what = exc.strerror or str(exc)
+    what = os.strerror(exc.errno) if exc.errno else str(exc)  # pyarrow words it its way
     where = f" ({exc.filename})" if exc.filename else ""
     return SweepError(
         [
@@ -443,9 +444,9 @@ def _run(
 def load_results(out: str | Path, columns: list[str] | None = None) -> pd.DataFrame:
     """The finished runs of the sweep in ``out``, one row per run, ordered by run index:
     run, point, replicate, seed, the parameters, the outputs and ``error`` (None for a
-    run that finished)."""
+    run that finished). Damaged chunks are a ``SweepError`` naming them."""
     store = SweepStore(out)
-    store.read_manifest()
+    store.check_readable(store.read_manifest())
     return store.read_runs(columns)
 
 
@@ -455,7 +456,7 @@ def load_trajectories(
     """Per-round trajectories of the sweep in ``out`` (kept with ``trajectories =
     true``): one row per run and round, with the run's index and design point."""
     store = SweepStore(out)
-    store.read_manifest()
+    store.check_readable(store.read_manifest())
     return store.read_trajectories(runs, columns)
 
 
