@@ -2,6 +2,7 @@
 outcome probabilities with Wilson intervals, cancellation keeps finished runs."""
 
 import threading
+import time
 
 import numpy as np
 import pandas as pd
@@ -61,3 +62,30 @@ def test_cancel_keeps_the_finished_runs(tiny_scenario):
     assert result.cancelled
     assert len(result.summaries) == 2
     assert list(result.summaries["run"]) == [0, 1]
+
+
+def test_app_sessions_share_the_warm_pool_and_cancel_alone():
+    """Two browser sessions run ensembles at once on the server's one warm pool; one
+    cancels, the other's results equal an in-process run, and the pool's workers stay."""
+    from negotiation_sim.app.session import new_session
+    from negotiation_sim.runs.execution import shared_pool
+
+    one, two = new_session(), new_session()
+    settings = [one.current_setting()]
+    scenario = settings[0].scenario
+    pool = shared_pool(2)
+    two.ensemble.start([two.current_setting()], 400, base_seed=1, workers=2)
+    one.ensemble.start(settings, 30, base_seed=9, workers=2)
+    deadline = time.monotonic() + 120
+    while two.ensemble.state.value.done < 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    workers = sorted(pool.pids())
+    two.ensemble.cancel()
+    one.ensemble.join(300)
+    two.ensemble.join(120)
+    assert two.ensemble.state.value.status == "cancelled"
+    state = one.ensemble.state.value
+    assert state.status == "done", state.error
+    expected = run_ensemble(scenario, 30, base_seed=9, workers=1)
+    pd.testing.assert_frame_equal(state.results[0].summaries, expected.summaries)
+    assert sorted(pool.pids()) == workers
