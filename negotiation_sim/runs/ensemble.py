@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from negotiation_sim.core import OUTCOMES
 from negotiation_sim.abm.model import Overrides, as_scenario
+from negotiation_sim.core import OUTCOMES
 from negotiation_sim.run import run_simulation
 from negotiation_sim.runs.execution import (
     Backend,
