@@ -23,6 +23,7 @@ from negotiation_sim.abm.model import Overrides, as_scenario
 from negotiation_sim.core import OUTCOMES
 from negotiation_sim.run import run_simulation
 from negotiation_sim.runs.execution import (
+    ENSEMBLE_PRELOAD,
     Backend,
     ExecutionError,
     Job,
@@ -129,7 +130,7 @@ def run_ensemble(
         problems = [] if scheduler else check_workers(n)
         if problems:
             raise ExecutionError(problems)
-        backend = backend_for(min(n, max(runs, 1)), scheduler)
+        backend = backend_for(min(n, max(runs, 1)), scheduler, preload=ENSEMBLE_PRELOAD)
     start = time.perf_counter()
     results: list[RunRow] = []
     done = 0

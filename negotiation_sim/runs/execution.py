@@ -485,8 +485,8 @@ def _terminate(pool: ProcessPoolExecutor) -> None:
 # ---------------------------------------------------------------------------- warm pool
 _SHARED: LocalPool | None = None
 _SHARED_LOCK = threading.Lock()
-#: what a warm pool's workers import before their first chunk
-WARM_PRELOAD = ("negotiation_sim.runs.ensemble",)
+#: what an ensemble's workers (and the warm pool's) import before their first chunk
+ENSEMBLE_PRELOAD = ("negotiation_sim.runs.ensemble",)
 
 
 def shared_pool(workers: int | None = None) -> LocalPool:
@@ -499,7 +499,7 @@ def shared_pool(workers: int | None = None) -> LocalPool:
         pool = _SHARED
         if pool is not None and pool.slots == workers:
             return pool
-        _SHARED = LocalPool(workers, shared=True, preload=WARM_PRELOAD)
+        _SHARED = LocalPool(workers, shared=True, preload=ENSEMBLE_PRELOAD)
         if pool is not None:
             pool.retire()
         return _SHARED
