@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from test_sweep_run import SPEC, write_spec
+from test_sweep_run import RUN, write_spec
 
 from negotiation_sim.runs.execution import MAX_WORKERS
 from negotiation_sim.sweep import SweepError, analyze, load_results, loads_spec, run_sweep, sweep
@@ -30,8 +30,8 @@ ENV = {**os.environ, "PYTHONIOENCODING": "utf-8"}
 
 
 @pytest.fixture(scope="module")
-def spec_file(tmp_path_factory) -> Path:
-    return write_spec(tmp_path_factory.mktemp("spec"))
+def spec_file(sweep_specs, tmp_path_factory) -> Path:
+    return write_spec(sweep_specs, tmp_path_factory.mktemp("spec"))
 
 
 @pytest.fixture(scope="module")
@@ -128,12 +128,9 @@ def test_an_altered_chunk_is_run_again_on_resume(spec_file, reference, tmp_path)
     pd.testing.assert_frame_equal(load_results(out), reference)
 
 
-def test_a_damaged_trajectory_chunk_reruns_its_runs(tmp_path):
-    spec_file = tmp_path / "t.toml"
-    extra = 'trajectories = true\ntrajectory_columns = ["tariff_us_cn"]\n'
-    spec_file.write_text(
-        SPEC.format(scenario="us_china_2025").replace("seed = 42\n", "seed = 42\n" + extra),
-        encoding="utf-8",
+def test_a_damaged_trajectory_chunk_reruns_its_runs(sweep_specs, tmp_path):
+    spec_file = write_spec(
+        sweep_specs, tmp_path, file="t.toml", trajectories=True, trajectory_columns=["tariff_us_cn"]
     )
     ref = tmp_path / "ref"
     run_sweep(spec_file, ref, workers=1, progress=False)
@@ -179,8 +176,9 @@ def test_a_manifest_of_wrong_types_is_a_clear_error(spec_file, tmp_path):
         assert "runs: expected an object" in done.stderr
 
 
-def test_a_design_too_big_for_memory_is_refused_up_front(tmp_path):
-    text = SPEC.format(scenario="us_china_2025").replace("samples = 12", "samples = 100000000")
+def test_a_design_too_big_for_memory_is_refused_up_front(sweep_specs, tmp_path):
+    params = [sweep_specs.stockpile, sweep_specs.elasticity, sweep_specs.strategy]
+    text = sweep_specs.text(params, **(RUN | {"samples": 100_000_000}))
     with pytest.raises(SweepError) as info:
         loads_spec(text, base_dir=ROOT)
     (message,) = info.value.messages
@@ -253,14 +251,11 @@ def _limit_file_size(limit: int):
     return apply
 
 
-def test_a_full_disk_stops_the_sweep_cleanly_and_resume_finishes(tmp_path):
+def test_a_full_disk_stops_the_sweep_cleanly_and_resume_finishes(sweep_specs, tmp_path):
     """No file may grow past a limit (as on a disk that fills up): first one that the
     first chunk does not fit under, then one that the manifest outgrows part-way."""
-    spec_file = tmp_path / "t.toml"
-    extra = 'trajectories = true\ntrajectory_columns = ["tariff_us_cn"]\n'
-    spec_file.write_text(
-        SPEC.format(scenario="us_china_2025").replace("seed = 42\n", "seed = 42\n" + extra),
-        encoding="utf-8",
+    spec_file = write_spec(
+        sweep_specs, tmp_path, file="t.toml", trajectories=True, trajectory_columns=["tariff_us_cn"]
     )
     flags = ["--workers", "1", "--chunk-size", "1", "--flush-seconds", "0.001"]
     ref = tmp_path / "ref"
