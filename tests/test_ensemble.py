@@ -89,3 +89,29 @@ def test_app_sessions_share_the_warm_pool_and_cancel_alone():
     expected = run_ensemble(scenario, 30, base_seed=9, workers=1)
     pd.testing.assert_frame_equal(state.results[0].summaries, expected.summaries)
     assert sorted(pool.pids()) == workers
+
+
+def test_series_are_the_trajectory_columns_of_the_same_run():
+    """The ensemble reads its series from the model round by round instead of recording
+    the whole table: they must be exactly those columns of ``run_simulation``."""
+    from negotiation_sim.core import OUTCOMES
+    from negotiation_sim.run import run_simulation
+    from negotiation_sim.scenario import load_scenario
+
+    noisy = {"governments.us.strategy": "Random", "negotiation.implementation_noise": 0.1}
+    scenario = load_scenario("us_china_2025").with_overrides(noisy)
+    result = run_ensemble(scenario, 4, base_seed=11, rounds=30, workers=1)
+    assert result.summaries["outcome"].nunique() > 1 or result.series["tariff_us_cn"].std() > 0
+    for row in result.summaries.to_dict("records"):
+        direct = run_simulation(scenario, row["seed"], rounds=30, stage_game=False)
+        traj = direct.trajectory
+        i = row["run"]
+        for name in ("tariff_us_cn", "tariff_cn_us", "escalation_us", "escalation_cn"):
+            assert np.array_equal(result.series[name][i], traj[name].to_numpy(dtype=float)), name
+        codes = traj["outcome"].map(OUTCOMES.index).to_numpy()
+        assert np.array_equal(result.series["outcome_code"][i], codes)
+        assert {k: row[k] for k in ("outcome", "rounds", "welfare.us")} == {
+            "outcome": direct.summary["outcome"],
+            "rounds": direct.summary["rounds"],
+            "welfare.us": direct.summary["welfare"]["us"],
+        }

@@ -19,9 +19,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from negotiation_sim.abm.model import Overrides, as_scenario
+from negotiation_sim.abm.model import NegotiationModel, Overrides, as_scenario
 from negotiation_sim.core import OUTCOMES
-from negotiation_sim.run import run_simulation
+from negotiation_sim.run import run_simulation, summarize
 from negotiation_sim.runs.execution import (
     ENSEMBLE_PRELOAD,
     Backend,
@@ -64,27 +64,46 @@ class EnsembleContext:
     series: bool
 
 
+def run_with_series(
+    scenario: Scenario, seed: int, rounds: int | None
+) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """One run's summary and its ``SERIES`` (plus ``outcome_code``), read from the model
+    after every round: the same values as those columns of ``run_simulation``'s
+    trajectory (tested), without recording the whole per-round table, which costs about
+    as much again as the run."""
+    model = NegotiationModel(
+        scenario, rng=seed, rounds=rounds, record_stage_game=False, record=False
+    )
+    a, b = model.party_ids
+    rows: list[tuple[float, float, float, float, int]] = []
+    while model.running:
+        model.step()
+        tariffs, escalations = model.tariff_levels, model.escalations
+        rows.append(
+            (tariffs[a], tariffs[b], escalations[a], escalations[b], OUTCOMES.index(model.outcome))
+        )
+    values = np.array(rows, dtype=float).reshape(-1, 5)
+    names = [s.format(a=a, b=b) for s in SERIES]
+    series = {name: values[:, k] for k, name in enumerate(names)}
+    series["outcome_code"] = values[:, 4].astype(np.int8)
+    return summarize(model), series
+
+
 def run_chunk(ctx: EnsembleContext, indices: Sequence[int]) -> list[RunRow]:
     """Worker: run a chunk of the ensemble (module level so that it pickles)."""
     out: list[RunRow] = []
-    a, b = ctx.scenario.parties
-    names = [s.format(a=a, b=b) for s in SERIES]
     for i in indices:
-        result = run_simulation(
-            ctx.scenario,
-            derive_seed(ctx.base_seed, i),
-            rounds=ctx.rounds,
-            trajectory=ctx.series,
-            stage_game=False,
-        )
-        row = flatten_summary(result.summary)
-        row["run"] = i
+        seed = derive_seed(ctx.base_seed, i)
         traj = None
         if ctx.series:
-            traj = {n: result.trajectory[n].to_numpy(dtype=float) for n in names}
-            traj["outcome_code"] = (
-                result.trajectory["outcome"].map(OUTCOMES.index).to_numpy(dtype=np.int8)
+            summary, traj = run_with_series(ctx.scenario, seed, ctx.rounds)
+        else:
+            result = run_simulation(
+                ctx.scenario, seed, rounds=ctx.rounds, trajectory=False, stage_game=False
             )
+            summary = result.summary
+        row = flatten_summary(summary)
+        row["run"] = i
         out.append((i, row, traj))
     return out
 
