@@ -15,20 +15,21 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from negotiation_sim.config.toml import ConfigError
 from negotiation_sim.run import run_simulation
 from negotiation_sim.runs.ensemble import flatten_summary, run_ensemble
 from negotiation_sim.runs.execution import (
     MAX_CHUNK,
-    MAX_WORKERS,
     ExecutionError,
     LocalPool,
     check_workers,
     chunk_size,
     default_workers,
+    max_workers,
     shared_pool,
 )
 from negotiation_sim.runs.seeds import derive_seed, run_seed
-from negotiation_sim.scenario import ScenarioError, load_scenario
+from negotiation_sim.scenario import load_scenario
 
 NOISY = {"governments.us.strategy": "Random", "governments.cn.strategy": "TitForTat"}
 
@@ -186,14 +187,14 @@ def test_one_chunk_rule():
 
 
 def test_the_worker_limit():
-    assert check_workers(1) == [] and check_workers(MAX_WORKERS) == []
-    for bad in (0, MAX_WORKERS + 1, 10_000, True, "3", 2.0):
+    assert check_workers(1) == [] and check_workers(max_workers()) == []
+    for bad in (0, max_workers() + 1, 10_000, True, "3", 2.0):
         (message,) = check_workers(bad)
         assert message.startswith("--workers: ")
     assert "MiB" in check_workers(10_000)[0]
-    with pytest.raises(ExecutionError, match=f"from 1 to {MAX_WORKERS}") as info:
+    with pytest.raises(ExecutionError, match=f"from 1 to {max_workers()}") as info:
         run_ensemble("us_china_2025", 4, workers=10_000)
-    assert isinstance(info.value, ScenarioError)  # shown as bad input, exit code 2
+    assert isinstance(info.value, ConfigError)  # bad input
     done = subprocess.run(
         [
             sys.executable,
@@ -211,4 +212,4 @@ def test_the_worker_limit():
         timeout=120,
     )
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
-    assert f"from 1 to {MAX_WORKERS}" in done.stderr
+    assert f"from 1 to {max_workers()}" in done.stderr

@@ -43,12 +43,13 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from negotiation_sim.scenario import ScenarioError
+from negotiation_sim.config.toml import ConfigError
 
-#: the most worker processes a local pool may have. Each takes about ``WORKER_MIB`` of
-#: memory (the simulator, numpy, pandas and Mesa loaded), so the limit is about 19 GiB;
-#: more workers than cores gives no speed.
-MAX_WORKERS = 128
+#: the most worker processes a local pool may have: this many per core of the machine
+#: (``max_workers``). The runs are CPU-bound, so more processes than cores give no speed
+#: and only cost memory, about ``WORKER_MIB`` each (the simulator, numpy, pandas and Mesa
+#: loaded). The command line's ``--workers`` uses the same limit.
+WORKERS_PER_CORE = 4
 WORKER_MIB = 150
 #: runs per chunk at most, and about this many chunks per worker (``chunk_size``)
 MAX_CHUNK = 32
@@ -63,7 +64,7 @@ Tick = Callable[[], None]
 Say = Callable[[str], None]
 
 
-class ExecutionError(ScenarioError):
+class ExecutionError(ConfigError):
     """Bad execution settings (worker count, scheduler address, an unreachable cluster):
     nothing was run. ``messages`` lists the problems."""
 
@@ -80,14 +81,21 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def max_workers() -> int:
+    """The most worker processes a local pool may have here: ``WORKERS_PER_CORE`` per
+    core."""
+    return WORKERS_PER_CORE * default_workers()
+
+
 def check_workers(workers: Any, name: str = "--workers") -> list[str]:
-    """Problems with a local worker count (empty if it is a whole number 1..MAX_WORKERS)."""
+    """Problems with a local worker count (empty if it is a whole number from 1 to
+    ``max_workers()``)."""
     if isinstance(workers, bool) or not isinstance(workers, int):
         return [f"{name}: expected a whole number of worker processes, got {workers!r}"]
-    if not 1 <= workers <= MAX_WORKERS:
+    if not 1 <= workers <= max_workers():
         return [
-            f"{name}: must be from 1 to {MAX_WORKERS} (each worker process takes about "
-            f"{WORKER_MIB} MiB; this machine has {default_workers()} cores), got {workers:,}"
+            f"{name}: must be from 1 to {max_workers()} ({WORKERS_PER_CORE} per core on this "
+            f"machine; each worker process takes about {WORKER_MIB} MiB), got {workers:,}"
         ]
     return []
 

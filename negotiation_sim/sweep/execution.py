@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from negotiation_sim.runs.dask import DaskBackend
 from negotiation_sim.runs.execution import (
-    MAX_WORKERS,
+    WORKERS_PER_CORE,
     ExecutionError,
     InProcess,
     LocalPool,
@@ -20,17 +20,19 @@ from negotiation_sim.runs.execution import (
     backend_for,
     chunk_size,
     default_workers,
+    max_workers,
 )
 from negotiation_sim.sweep.spec import SweepError
 
 __all__ = [
-    "MAX_WORKERS",
+    "WORKERS_PER_CORE",
     "DaskBackend",
     "InProcess",
     "LocalPool",
     "WorkersLost",
     "chunk_size",
     "default_workers",
+    "max_workers",
     "sweep_backend",
 ]
 

@@ -124,7 +124,7 @@ def run_sweep(
     """Run (or with ``resume``, finish) a sweep into directory ``out``.
 
     ``workers``: local processes (default: all cores; 1 runs in this process; at most
-    ``runs.execution.MAX_WORKERS``). ``scheduler``: address of a Dask scheduler
+    ``runs.execution.max_workers()``, 4 per core). ``scheduler``: address of a Dask scheduler
     (``tcp://host:port``); runs go there (``scheduler_timeout``: seconds to wait for it).
     Raises ``SweepError`` for bad input or a directory that cannot be written (nothing
     saved is lost), ``KeyboardInterrupt`` after saving on Ctrl-C, ``WorkersLost`` after
