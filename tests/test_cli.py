@@ -594,7 +594,7 @@ def test_runs_have_their_own_limit(capsys) -> None:
 
 def test_workers_are_limited_per_core(capsys) -> None:
     from negotiation_sim.cli import build_parser, main
-    from negotiation_sim.cli.common import cores
+    from negotiation_sim.runs.execution import default_workers as cores
 
     limit = 4 * cores()
     assert build_parser().parse_args(["ensemble", DEFAULT, "--workers", str(limit)]).workers

@@ -2,12 +2,14 @@
 outcome probabilities with Wilson intervals, cancellation keeps finished runs."""
 
 import threading
+import time
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from negotiation_sim.ensemble import derive_seed, outcome_table, run_ensemble, wilson_interval
+from negotiation_sim.runs.ensemble import outcome_table, run_ensemble, wilson_interval
+from negotiation_sim.runs.seeds import derive_seed
 
 
 def test_derived_seeds_are_distinct_and_stable():
@@ -60,3 +62,56 @@ def test_cancel_keeps_the_finished_runs(tiny_scenario):
     assert result.cancelled
     assert len(result.summaries) == 2
     assert list(result.summaries["run"]) == [0, 1]
+
+
+def test_app_sessions_share_the_warm_pool_and_cancel_alone():
+    """Two browser sessions run ensembles at once on the server's one warm pool; one
+    cancels, the other's results equal an in-process run, and the pool's workers stay."""
+    from negotiation_sim.app.session import new_session
+    from negotiation_sim.runs.execution import shared_pool
+
+    one, two = new_session(), new_session()
+    settings = [one.current_setting()]
+    scenario = settings[0].scenario
+    pool = shared_pool(2)
+    two.ensemble.start([two.current_setting()], 400, base_seed=1, workers=2)
+    one.ensemble.start(settings, 30, base_seed=9, workers=2)
+    deadline = time.monotonic() + 120
+    while two.ensemble.state.value.done < 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    workers = sorted(pool.pids())
+    two.ensemble.cancel()
+    one.ensemble.join(300)
+    two.ensemble.join(120)
+    assert two.ensemble.state.value.status == "cancelled"
+    state = one.ensemble.state.value
+    assert state.status == "done", state.error
+    expected = run_ensemble(scenario, 30, base_seed=9, workers=1)
+    pd.testing.assert_frame_equal(state.results[0].summaries, expected.summaries)
+    assert sorted(pool.pids()) == workers
+
+
+def test_series_are_the_trajectory_columns_of_the_same_run():
+    """The ensemble reads its series from the model round by round instead of recording
+    the whole table: they must be exactly those columns of ``run_simulation``."""
+    from negotiation_sim.core import OUTCOMES
+    from negotiation_sim.run import run_simulation
+    from negotiation_sim.scenario import load_scenario
+
+    noisy = {"governments.us.strategy": "Random", "negotiation.implementation_noise": 0.1}
+    scenario = load_scenario("us_china_2025").with_overrides(noisy)
+    result = run_ensemble(scenario, 4, base_seed=11, rounds=30, workers=1)
+    assert result.summaries["outcome"].nunique() > 1 or result.series["tariff_us_cn"].std() > 0
+    for row in result.summaries.to_dict("records"):
+        direct = run_simulation(scenario, row["seed"], rounds=30, stage_game=False)
+        traj = direct.trajectory
+        i = row["run"]
+        for name in ("tariff_us_cn", "tariff_cn_us", "escalation_us", "escalation_cn"):
+            assert np.array_equal(result.series[name][i], traj[name].to_numpy(dtype=float)), name
+        codes = traj["outcome"].map(OUTCOMES.index).to_numpy()
+        assert np.array_equal(result.series["outcome_code"][i], codes)
+        assert {k: row[k] for k in ("outcome", "rounds", "welfare.us")} == {
+            "outcome": direct.summary["outcome"],
+            "rounds": direct.summary["rounds"],
+            "welfare.us": direct.summary["welfare"]["us"],
+        }

@@ -10,7 +10,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from negotiation_sim.ensemble import wilson_interval
+from negotiation_sim.runs.ensemble import wilson_interval
 from negotiation_sim.sweep import SweepError, analyze, build_design
 from negotiation_sim.sweep.analysis.discovery import find_boxes
 from negotiation_sim.sweep.analysis.plots import heatmap_table

@@ -13,8 +13,8 @@ import pyarrow.parquet as pq
 import pytest
 
 import negotiation_sim
-from negotiation_sim.ensemble import flatten_summary
 from negotiation_sim.run import run_simulation
+from negotiation_sim.runs.ensemble import flatten_summary
 from negotiation_sim.scenario import load_scenario
 from negotiation_sim.sweep import (
     SweepError,
@@ -96,7 +96,9 @@ def test_dask_resume_finishes_a_local_sweep(spec_file, reference, dask_cluster, 
         (number, path), *_ = store.parts()
         keep = pq.read_table(path).slice(0, 10)
         path.unlink()
-        store.write_part(number, keep, None)
+        manifest = store.read_manifest()
+        manifest["files"].update(store.write_part(number, keep, None))  # as the writer does
+        store.write_manifest(manifest)
     summary = run_sweep(
         spec_file, out, scheduler=dask_cluster.scheduler_address, resume=True, progress=False
     )

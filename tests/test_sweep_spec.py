@@ -11,11 +11,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from negotiation_sim.ensemble import derive_seed
+from negotiation_sim.runs.seeds import derive_seed, run_seed, split_run
 from negotiation_sim.scenario import load_scenario
 from negotiation_sim.sweep import SweepError, build_design, loads_spec
 from negotiation_sim.sweep.designs import Design
-from negotiation_sim.sweep.seeds import run_seed, split_run
 from negotiation_sim.sweep.spec import load_spec
 from negotiation_sim.sweep.worker import Applier
 

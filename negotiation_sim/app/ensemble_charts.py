@@ -22,7 +22,7 @@ from matplotlib.patches import Patch, Rectangle
 from negotiation_sim.app.figure import RC, figure_png, new_figure, savefig_bytes
 from negotiation_sim.app.style import OUTCOME_COLOURS, PARTY_COLOURS, outcome_label
 from negotiation_sim.core import OUTCOMES
-from negotiation_sim.ensemble import EnsembleResult
+from negotiation_sim.runs.ensemble import EnsembleResult
 from negotiation_sim.scenario import Scenario
 
 

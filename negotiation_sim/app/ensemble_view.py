@@ -17,12 +17,12 @@ from negotiation_sim.app.session import (
     JobState,
     Session,
     Setting,
-    default_workers,
 )
 from negotiation_sim.app.style import OUTCOME_COLOURS, esc, outcome_label, swatch
 from negotiation_sim.app.widgets import Caption, Downloads, ErrorBox, Help, StaticImage
 from negotiation_sim.core import OUTCOMES
-from negotiation_sim.ensemble import EnsembleResult
+from negotiation_sim.runs.ensemble import EnsembleResult
+from negotiation_sim.runs.execution import default_workers
 from negotiation_sim.scenario import ScenarioError
 
 

@@ -2,7 +2,10 @@
 background ensemble jobs.
 
 ``Page`` creates one ``Session`` with ``solara.use_memo`` for each browser page, so every
-user has their own model, charts and jobs; nothing is shared at module level. Threads
+user has their own model, charts and jobs. The one thing shared by the sessions of a
+server process is the warm pool of worker processes their ensembles run on
+(``runs.execution.shared_pool``): it is started when the first session starts, a
+cancelled job leaves it to the others, and a worker that dies is replaced. Threads
 started from a session (play, ensembles) inherit the session's Solara context, so
 setting a reactive value from them re-renders that session's page only.
 """
@@ -11,8 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import math
-import os
 import threading
 import time
 from dataclasses import dataclass, field, replace
@@ -22,7 +23,8 @@ import solara
 from negotiation_sim.app import settings as st
 from negotiation_sim.app.live_charts import FirmsChart, TimelineChart
 from negotiation_sim.app.live_run import LiveRun
-from negotiation_sim.ensemble import EnsembleResult, run_ensemble
+from negotiation_sim.runs.ensemble import EnsembleResult, run_ensemble
+from negotiation_sim.runs.execution import shared_pool
 from negotiation_sim.scenario import Scenario, ScenarioError, list_scenarios
 
 log = logging.getLogger(__name__)
@@ -34,14 +36,11 @@ MAX_ENSEMBLE_RUNS = 5000
 UPLOAD_PREFIX = "uploaded: "
 
 
-def default_workers() -> int:
-    return max(1, os.cpu_count() or 1)
-
-
-def ensemble_chunk(runs: int, workers: int) -> int:
-    """Runs per task handed to a worker: small enough that cancelling takes effect within
-    a second or two, large enough that the scenario is not re-sent per run."""
-    return max(1, min(10, math.ceil(runs / (workers * 8))))
+def warm_pool(workers: int | None = None) -> None:
+    """Start the server's shared worker processes in the background (a no-op once they
+    run), so that the first ensemble does not wait for them."""
+    pool = shared_pool(workers)
+    threading.Thread(target=pool.warm, name="warm-pool", daemon=True).start()
 
 
 @dataclass(frozen=True)
@@ -146,7 +145,8 @@ class EnsembleJob:
                     series=True,
                     progress=progress,
                     cancel=cancel,
-                    chunk=ensemble_chunk(runs, workers),
+                    # one worker: in this process; more: the server's warm pool
+                    backend=shared_pool(workers) if workers > 1 else None,
                 )
                 results.append(result)
                 if result.cancelled or cancel.is_set():
@@ -212,9 +212,10 @@ class Session:
 
     # ------------------------------------------------------------------ scenario
     def start(self, name: str = DEFAULT_SCENARIO) -> None:
-        """Load the default scenario and create the first run."""
+        """Load the default scenario and create the first run; warm the worker pool."""
         if self.run.peek() is None:
             self.select(name)
+            warm_pool()
 
     def select(self, choice: str) -> None:
         """Switch to a shipped or uploaded scenario; settings return to its own values."""

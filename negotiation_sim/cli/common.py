@@ -20,6 +20,9 @@ from collections.abc import Callable, Sequence
 from importlib import metadata
 from typing import Any
 
+# --workers: the execution layer's limit (WORKERS_PER_CORE per core)
+from negotiation_sim.runs.execution import WORKERS_PER_CORE, max_workers
+
 PROG = "negotiation-sim"
 EXIT_OK = 0
 EXIT_STOPPED = 1
@@ -28,7 +31,6 @@ EXIT_INTERRUPTED = 130
 WIDTH = 100  # text reports wrap at this width
 
 MAX_RUNS = 100_000  # ensemble --runs: summaries stay in memory; a sweep streams to disk
-WORKERS_PER_CORE = 4  # --workers: runs are CPU-bound, so more processes only cost memory
 MAX_SEED = 2**63 - 1  # as the session configs' and sweep specs' seed fields
 MAX_SECONDS = 86_400.0  # a day: --flush-seconds and other intervals
 
@@ -169,20 +171,6 @@ def seconds(high: float = MAX_SECONDS) -> Callable[[str], float]:
 
 def _clip(text: str, size: int = 40) -> str:
     return text if len(text) <= size else text[: size - 3] + "..."
-
-
-def cores() -> int:
-    """Processor cores this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not Linux
-        return max(1, os.cpu_count() or 1)
-
-
-def max_workers() -> int:
-    """The most worker processes a command starts: ``WORKERS_PER_CORE`` per core (each
-    worker holds a Python interpreter with the model, about 150 MiB)."""
-    return WORKERS_PER_CORE * cores()
 
 
 def max_rounds() -> int:

@@ -115,7 +115,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_ensemble(args: argparse.Namespace) -> int:
-    from negotiation_sim.ensemble import run_ensemble
+    from negotiation_sim.runs.ensemble import run_ensemble
 
     scenario = load(args.scenario, args.overrides)
     human = human_seats(scenario)

@@ -16,10 +16,42 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from negotiation_sim.sweep.seeds import design_rng, design_seed
-from negotiation_sim.sweep.spec import Parameter, SweepSpec, typed_values
+from negotiation_sim.runs.seeds import design_rng, design_seed
+from negotiation_sim.sweep.spec import Parameter, SweepError, SweepSpec, typed_values
 
 UNIT_PREFIX = "u:"
+#: memory a design may take while it is drawn, written and run (``size_problems``)
+MAX_DESIGN_BYTES = 2 * 2**30
+#: bytes per design point and per parameter (its value, unit coordinate and copies while
+#: the design is built and written), and per run (the runner's done-mask); measured with
+#: tracemalloc on Latin hypercube, Monte Carlo, Sobol' and Morris designs (about 190
+#: bytes per point with three parameters)
+POINT_BYTES = 32
+PARAMETER_BYTES = 64
+RUN_BYTES = 1
+
+
+def design_bytes(spec: SweepSpec) -> int:
+    """About how much memory the design of ``spec`` takes (while built and run)."""
+    d = len(spec.parameters)
+    return spec.n_points * (POINT_BYTES + PARAMETER_BYTES * d) + spec.n_runs * RUN_BYTES
+
+
+def size_problems(spec: SweepSpec) -> list[str]:
+    """A design too big for memory, refused before anything is drawn or run."""
+    need = design_bytes(spec)
+    if need <= MAX_DESIGN_BYTES:
+        return []
+    d = len(spec.parameters)
+    most = MAX_DESIGN_BYTES // (POINT_BYTES + PARAMETER_BYTES * d + spec.replicates * RUN_BYTES)
+    key = "sweep.levels" if spec.design == "grid" else "sweep.samples"
+    return [
+        f"{spec.source}: {key}: the design would have {spec.n_points:,} points x {d} "
+        f"parameter{'s' if d != 1 else ''} ({spec.n_runs:,} runs) and need about "
+        f"{need / 2**30:.1f} GiB of memory; "
+        f"at most {MAX_DESIGN_BYTES / 2**30:.0f} GiB (about {most:,} points here): take fewer "
+        "samples or levels, or split the sweep into several with different seeds"
+    ]
 
 
 @dataclass
@@ -90,7 +122,11 @@ def unit_problem(spec: SweepSpec) -> dict[str, Any]:
 
 
 def build_design(spec: SweepSpec) -> Design:
-    """The design of ``spec``: deterministic given the spec (and its seed)."""
+    """The design of ``spec``: deterministic given the spec (and its seed). A design too
+    big for memory is a ``SweepError`` (``size_problems``)."""
+    problems = size_problems(spec)
+    if problems:
+        raise SweepError(problems)
     params = spec.parameters
     d = len(params)
     unit: np.ndarray | None

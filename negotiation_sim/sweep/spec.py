@@ -238,7 +238,7 @@ def spec_from_dict(
         check_outputs(sweep, problems)
     if problems or extra:
         FORMAT.fail_problems(problems, source, extra)
-    return SweepSpec(
+    spec = SweepSpec(
         source=source,
         name=sweep["name"] or Path(source).stem,
         description=sweep["description"],
@@ -262,3 +262,9 @@ def spec_from_dict(
         scenario_digest=base.digest,
         scenario_file_digest=scenario.digest,
     )
+    from negotiation_sim.sweep.designs import size_problems  # designs imports this module
+
+    too_big = size_problems(spec)
+    if too_big:
+        raise SweepError(too_big)
+    return spec

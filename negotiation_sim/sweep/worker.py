@@ -1,16 +1,14 @@
 """What runs in a worker: a chunk of runs in, columnar results out.
 
-The same ``run_chunk`` serves the in-process runner, the local process pool and Dask
-workers. A worker prepares a sweep's context once (the base scenario is already loaded and
-validated; see ``Applier``) and reuses it for every chunk. Errors of single runs are
-caught and returned with the run; nothing here writes files.
+The same ``run_chunk`` serves every backend of ``runs.execution`` (this process, a local
+pool, Dask workers). A worker prepares a sweep's context once (the base scenario is
+already loaded and validated; see ``Applier``) and reuses it for every chunk. Errors of
+single runs are caught and returned with the run; nothing here writes files.
 """
 
 from __future__ import annotations
 
 import os
-import signal
-import threading
 import time
 import traceback
 from collections import OrderedDict
@@ -19,11 +17,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from negotiation_sim.config.schema import Num, Span, lookup
-from negotiation_sim.ensemble import flatten_summary
 from negotiation_sim.run import run_simulation
+from negotiation_sim.runs.ensemble import flatten_summary
+from negotiation_sim.runs.seeds import run_seed
 from negotiation_sim.scenario import SCENARIO, Scenario
 from negotiation_sim.scenario.load import raw_value
-from negotiation_sim.sweep.seeds import run_seed
 from negotiation_sim.sweep.spec import Parameter, apply_value
 
 ERROR_CHARS = 2000
@@ -136,7 +134,6 @@ def _set_path(data: Any, parts: list[str], value: Any) -> Any:
 
 # ---------------------------------------------------------------------------- per worker
 _PREPARED: OrderedDict[str, Applier] = OrderedDict()
-_LOCAL: RunContext | None = None
 
 
 def _applier(ctx: RunContext) -> Applier:
@@ -149,11 +146,13 @@ def _applier(ctx: RunContext) -> Applier:
     return applier
 
 
-def run_chunk(ctx: RunContext, runs: Sequence[int], values: dict[int, tuple[Any, ...]]) -> dict:
-    """Run ``runs`` (run indices) and return their results as columns:
+def run_chunk(ctx: RunContext, task: Task) -> dict:
+    """Run the chunk ``task`` (run indices and their points' parameter values; the job
+    function of every backend, ``runs.execution``) and return its results as columns:
     ``{"runs": {"run": [...], "seed": [...], "error": [...], <column>: [...]},
     "trajectories": {...} or None, "cpu": seconds}`` (``cpu``: CPU time of the thread that
     ran the chunk). A run that raises is returned with its error."""
+    runs, values = task
     cpu = time.thread_time()
     applier = _applier(ctx)
     columns = ctx.columns
@@ -211,46 +210,3 @@ def describe_error(exc: BaseException) -> str:
         where = f"{os.path.basename(parent)}/{name}"
         text += f" (at {where}:{last.lineno} in {last.name})"
     return text[:ERROR_CHARS]
-
-
-# ---------------------------------------------------------------------------- local pool
-def init_local_worker(ctx: RunContext, parent_pid: int) -> None:
-    """Initializer of a local pool's worker: keep the context, leave Ctrl-C to the
-    parent (which stops the sweep in order) and exit if the parent dies."""
-    global _LOCAL
-    _LOCAL = ctx
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    _applier(ctx)
-    threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True).start()
-
-
-def run_local_chunk(runs: Sequence[int], values: dict[int, tuple[Any, ...]]) -> dict:
-    if _LOCAL is None:  # pragma: no cover - the initializer always runs first
-        raise RuntimeError("worker not initialised")
-    return run_chunk(_LOCAL, runs, values)
-
-
-def _watch_parent(pid: int, every: float = 0.5) -> None:
-    """End this worker once the sweep's process is gone (killed with SIGKILL, say): its
-    queues would otherwise keep it waiting forever. A dead parent shows as a new parent
-    process id (we are re-parented at once, even while the dead one is a zombie) or, for
-    a fork server's child, as the sweep's pid no longer existing."""
-    ppid = os.getppid()
-    while True:
-        time.sleep(every)
-        if os.getppid() != ppid:
-            os._exit(0)
-        try:
-            os.kill(pid, 0)
-        except (ProcessLookupError, PermissionError):
-            os._exit(0)
-
-
-def worker_versions() -> dict[str, str]:
-    """Versions a Dask worker runs (checked against the sweep's before any run)."""
-    import platform
-
-    import negotiation_sim
-
-    return {"negotiation_sim": negotiation_sim.__version__, "python": platform.python_version()}

@@ -8,7 +8,7 @@
   moves are replayed (and a computer that took over their seat plays on from there).
 * ``ensemble_comparison``: where the game falls among computer-played games of the same
   setting: every library strategy in the seat, several seeds each, run with
-  ``negotiation_sim.ensemble.run_ensemble``; the student's national welfare is placed in
+  ``negotiation_sim.runs.ensemble.run_ensemble``; the student's national welfare is placed in
   that distribution and their outcome's share among those games is given.
 
 Everything works from the record a finished game leaves (``Game.record()`` plus the room
@@ -28,7 +28,7 @@ import pandas as pd
 
 from negotiation_sim.abm.model import NegotiationModel
 from negotiation_sim.core import Action
-from negotiation_sim.ensemble import outcome_table, run_ensemble
+from negotiation_sim.runs.ensemble import outcome_table, run_ensemble
 from negotiation_sim.scenario import Scenario, load_scenario
 from negotiation_sim.strategies import get_strategy
 from negotiation_sim.strategies.base import Strategy

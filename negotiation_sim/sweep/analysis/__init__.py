@@ -163,7 +163,8 @@ def analyze(
     if not root.is_dir():
         raise SweepError([f"{root}: no such directory"])
     store = SweepStore(root)
-    manifest = store.read_manifest()
+    manifest = store.read_manifest()  # its fields have their JSON types (or are absent)
+    store.check_readable(manifest)  # damaged chunks are refused, by name
     spec = manifest.get("spec", {})
     params = [p["name"] for p in spec.get("parameters", [])]
     problems = [

@@ -1,5 +1,5 @@
 """Outcome probabilities: overall and per design point, with Wilson score intervals
-(``negotiation_sim.ensemble.wilson_interval`` and ``outcome_table``). Runs that raised an
+(``negotiation_sim.runs.ensemble.wilson_interval`` and ``outcome_table``). Runs that raised an
 error are counted apart and left out of the probabilities."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from negotiation_sim.core import OUTCOMES
-from negotiation_sim.ensemble import outcome_table, wilson_interval
+from negotiation_sim.runs.ensemble import outcome_table, wilson_interval
 
 
 def finished(runs: pd.DataFrame) -> pd.DataFrame:
@@ -22,7 +22,7 @@ def finished(runs: pd.DataFrame) -> pd.DataFrame:
 
 def overall_outcomes(runs: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
     """One row per outcome state: runs, probability and Wilson interval over all finished
-    runs of the sweep (``ensemble.outcome_table``)."""
+    runs of the sweep (``runs.ensemble.outcome_table``)."""
     return outcome_table(finished(runs)["outcome"], level)
 
 
