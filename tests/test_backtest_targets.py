@@ -199,3 +199,10 @@ def test_short_runs_are_padded():
     assert rec.values["tariff_aa_bb"].shape == (2, ROUNDS)
     assert np.isnan(rec.values["tariff_aa_bb"][0, 2:]).all()
     assert list(rec.outcome[0]) == ["ongoing", "ongoing", "", "", "", ""]
+
+
+def test_distinct_runs_counts_different_records():
+    same = trajectory([1, 2, 3, 4, 5, 6])
+    assert record(same, same, same).distinct_runs() == 1
+    other_outcome = trajectory([1, 2, 3, 4, 5, 6], outcomes=["ongoing"] * 5 + ["deal"])
+    assert record(same, same, other_outcome, trajectory([1, 2])).distinct_runs() == 3

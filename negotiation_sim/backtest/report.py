@@ -39,7 +39,8 @@ def format_backtest(b: Backtest) -> str:
         f"File:      {ep.source}",
         f"Scenario:  {ep.scenario.stem}, {ep.rounds} rounds of {ep.round_days} days from "
         f"{ep.start} to {ep.last_day}",
-        f"Ensemble:  {b.runs} runs, seed {b.seed} ({b.elapsed:.1f} s)",
+        f"Ensemble:  {b.runs} runs, seed {b.seed}, {b.record.distinct_runs()} distinct in what "
+        f"the targets read ({b.elapsed:.1f} s)",
     ]
     if ep.overrides:
         lines.append("Overrides: " + ", ".join(f"{k}={v!r}" for k, v in ep.overrides))
@@ -75,6 +76,7 @@ def backtest_dict(b: Backtest) -> dict[str, Any]:
         "overrides": {k: v for k, v in ep.overrides},
         "runs": b.runs,
         "seed": b.seed,
+        "distinct_runs": b.record.distinct_runs(),
         "elapsed_s": round(b.elapsed, 3),
         "targets": [r.to_dict() for r in b.score.results],
         "score": b.score.to_dict(),

@@ -66,6 +66,22 @@ class EnsembleRecord:
     def rounds(self) -> int:
         return int(self.outcome.shape[1])
 
+    def distinct_runs(self) -> int:
+        """How many runs differ from each other in what the targets read (1: every seed
+        gave the same run, so shares can only be 0 or 1)."""
+        if self.runs == 0:
+            return 0
+        parts = [np.nan_to_num(v, nan=-1e300) for v in self.values.values()]
+        keys = {
+            (
+                tuple(np.concatenate([p[i] for p in parts]).tolist()) if parts else (),
+                tuple(self.outcome[i].tolist()),
+                tuple(self.agreement[i].tolist()),
+            )
+            for i in range(self.runs)
+        }
+        return len(keys)
+
     @classmethod
     def from_rows(cls, rows: Sequence[Mapping[str, np.ndarray]], rounds: int) -> EnsembleRecord:
         """Stack per-run traces (``trace_of``) into an ensemble record of ``rounds``."""
