@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from negotiation_sim.backtest.episode import Episode
-from negotiation_sim.backtest.posterior import effective_sample_size, plot_marginals
+from negotiation_sim.backtest.posterior import effective_sample_size, plot_marginals, rounded
 from negotiation_sim.backtest.posterior import posterior_table as make_table
 from negotiation_sim.backtest.simulate import Backtest, backtest
 from negotiation_sim.backtest.spec import Calibration
@@ -153,7 +153,7 @@ def _sampler(workers: int, scheduler: str | None):
         try:
             from distributed import Client
 
-            client = Client(scheduler, timeout=10)
+            client = Client(scheduler, timeout=5)
         except (OSError, ValueError, TypeError) as exc:
             raise CalibrationError([f"--scheduler {scheduler}: cannot connect: {exc}"]) from None
         return pyabc.sampler.DaskDistributedSampler(dask_client=client, batch_size=1), client
@@ -221,11 +221,19 @@ def calibrate(
     paths = [p.path for p in cal.parameters]
     posterior = make_table(particles, weights, paths)
     point = cal.overrides({row["parameter"]: row["mean"] for row in posterior})
-    say(f"calibrate: scoring every episode before and after at {point}")
+    best = min(history.get_population(t=history.max_t).particles, key=lambda p: p.distance)
+    best_point = cal.overrides({p.path: float(best.parameter[p.path]) for p in cal.parameters})
+    defaults = {p: _default(cal.episodes[0], p) for p in paths}
+    reference = {
+        "point": {p: _default_value(cal.episodes, p) for p in paths},
+        "distance": fit_score(cal.episodes, {}, runs).distance,
+        "best_point": best_point,
+        "best_distance": float(best.distance),
+    }
+    say(f"calibrate: scoring every episode before and after at {rounded(point)}")
     everything = (*cal.episodes, *cal.holdout)
     before = [backtest(ep, final_runs, workers=workers) for ep in everything]
     after = [backtest(ep.with_overrides(point), final_runs, workers=workers) for ep in everything]
-    defaults = {p: _default(cal.episodes[0], p) for p in paths}
     plots = plot_marginals(
         particles,
         weights,
@@ -248,6 +256,7 @@ def calibrate(
         "sampler": type(sampler).__name__,
         "effective_sample_size": round(effective_sample_size(weights), 3),
         "simulations": int(sum(g["simulations"] for g in gens)),
+        "reference": reference,
     }
     result = CalibrationResult(
         cal,
@@ -265,6 +274,11 @@ def calibrate(
         json.dumps(result.to_dict(), indent=2, default=str) + "\n", encoding="utf-8"
     )
     return result
+
+
+def _default_value(episodes: Sequence[Episode], path: str) -> list[float | None]:
+    """The value of ``path`` in each episode's scenario (they may differ)."""
+    return [_default(ep, path) for ep in episodes]
 
 
 def _default(episode: Episode, path: str) -> float | None:

@@ -44,6 +44,11 @@ def posterior_table(
     return rows
 
 
+def rounded(point: dict[str, Any]) -> dict[str, Any]:
+    """A parameter point for messages (4 significant digits)."""
+    return {k: float(f"{v:.4g}") if isinstance(v, float) else v for k, v in point.items()}
+
+
 def effective_sample_size(weights: np.ndarray) -> float:
     w = np.asarray(weights, dtype=float)
     return float(w.sum() ** 2 / np.sum(w**2))

@@ -7,6 +7,7 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from negotiation_sim.backtest.posterior import rounded
 from negotiation_sim.backtest.simulate import Backtest
 from negotiation_sim.backtest.targets import Score, TargetResult, combine, observed_text
 
@@ -108,14 +109,18 @@ def format_calibration(result: CalibrationResult) -> str:
         "",
         f"Posterior (weighted; effective sample size {s['effective_sample_size']:.1f})",
     ]
-    head = f"  {'parameter':<36}{'mean':>9}{'sd':>9}{'5%':>9}{'50%':>9}{'95%':>9}"
+    head = f"  {'parameter':<34}" + "".join(f"{h:>11}" for h in ("mean", "sd", "5%", "50%", "95%"))
     lines.append(head)
     for row in result.posterior:
-        lines.append(
-            f"  {row['parameter']:<36}{row['mean']:>9.4g}{row['sd']:>9.3g}"
-            f"{row['q05']:>9.4g}{row['q50']:>9.4g}{row['q95']:>9.4g}"
-        )
-    lines += ["", f"Fit (before: scenario values; after: {result.point})"]
+        cells = [row[k] for k in ("mean", "sd", "q05", "q50", "q95")]
+        lines.append(f"  {row['parameter']:<34}" + "".join(f"{c:>11.4g}" for c in cells))
+    ref = s["reference"]
+    lines += [
+        "",
+        f"ABC distance ({s['runs']} runs per episode): {ref['distance']:.3f} at the episodes' "
+        f"own values; best particle {ref['best_distance']:.3f} at {rounded(ref['best_point'])}",
+    ]
+    lines += ["", "Fit (before: the episodes' own values; after: the posterior mean)"]
     fitted = {ep.source for ep in cal.episodes}
     for b0, b1 in zip(result.before, result.after, strict=True):
         role = "fitted" if b0.episode.source in fitted else "held out"
