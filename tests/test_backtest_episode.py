@@ -154,7 +154,7 @@ def test_each_mistake_is_named(text, field, what):
 def test_not_toml_and_missing_files(tmp_path):
     with pytest.raises(EpisodeError, match=r"ep\.toml: not valid TOML"):
         loads_episode("[episode\n", source="ep.toml")
-    with pytest.raises(EpisodeError, match="no such episode file; known episodes: us_"):
+    with pytest.raises(EpisodeError, match="no such episode file; known: us_"):
         load_episode(tmp_path / "nope.toml")
 
 

@@ -132,17 +132,23 @@ def list_episodes() -> list[str]:
     return sorted(p.stem for p in EPISODE_DIR.glob("*.toml"))
 
 
-def resolve_episode(name: str | Path) -> Path:
-    """An episode path: an existing file, or a name in ``episodes/``."""
+def find_file(name: str | Path, folders: tuple[Path, ...], what: str, known: list[str]) -> Path:
+    """An existing file ``name``, or ``name`` (with or without ``.toml``) in ``folders``;
+    else ``EpisodeError`` naming the ``known`` shipped ones."""
     path = Path(name)
     if path.is_file():
         return path
-    for folder in (EPISODE_DIR, Path.cwd() / "episodes"):
+    for folder in folders:
         for candidate in (folder / str(name), folder / f"{name}.toml"):
             if candidate.is_file():
                 return candidate
-    known = ", ".join(list_episodes()) or "none"
-    raise EpisodeError([f"{name}: no such episode file; known episodes: {known}"])
+    raise EpisodeError([f"{name}: no such {what}; known: {', '.join(known) or 'none'}"])
+
+
+def resolve_episode(name: str | Path) -> Path:
+    """An episode path: an existing file, or a name in ``episodes/``."""
+    folders = (EPISODE_DIR, Path.cwd() / "episodes")
+    return find_file(name, folders, "episode file", list_episodes())
 
 
 def load_episode(name: str | Path) -> Episode:

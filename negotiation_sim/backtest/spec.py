@@ -17,6 +17,7 @@ from negotiation_sim.backtest.episode import (
     EPISODE_DIR,
     Episode,
     EpisodeError,
+    find_file,
     load_episode,
 )
 from negotiation_sim.backtest.schema import MAX_RUNS
@@ -114,14 +115,8 @@ def list_calibrations() -> list[str]:
 
 
 def resolve_calibration(name: str | Path) -> Path:
-    path = Path(name)
-    if path.is_file():
-        return path
-    for candidate in (CALIBRATION_DIR / str(name), CALIBRATION_DIR / f"{name}.toml"):
-        if candidate.is_file():
-            return candidate
-    known = ", ".join(list_calibrations()) or "none"
-    raise EpisodeError([f"{name}: no such calibration spec; known specs: {known}"])
+    """A spec path: an existing file, or a name in ``episodes/calibration/``."""
+    return find_file(name, (CALIBRATION_DIR,), "calibration spec", list_calibrations())
 
 
 def load_calibration(name: str | Path) -> Calibration:
