@@ -47,7 +47,7 @@ def test_a_dask_scheduler_runs_the_candidates(tmp_path):
         threads_per_worker=1,
         processes=False,
         protocol="tcp",
-        dashboard_address=None,
+        dashboard_address=":0",
     ) as cluster:
         result = fit(tmp_path / "dask", scheduler=cluster.scheduler_address)
     assert result.settings["sampler"] == "DaskDistributedSampler"
