@@ -169,3 +169,14 @@ def test_the_schema_exports_as_json_schema():
 def test_dates_accept_iso_strings():
     episode = loads_episode(edit("date = 2019-06-17", 'date = "2019-06-17"'), source="ep.toml")
     assert episode.targets[0].date == dt.date(2019, 6, 17) and episode.targets[0].round == 4
+
+
+def test_a_scenario_the_command_line_cannot_play_is_named():
+    text = edit(
+        '{ "negotiation.perception_noise" = 0.05 }', '{ "governments.us.strategy" = "Human" }'
+    )
+    with pytest.raises(EpisodeError) as caught:
+        loads_episode(text, source="ep.toml")
+    (message,) = caught.value.messages
+    assert message.startswith("ep.toml: episode.scenario: cannot run: ")
+    assert "fallback" in message

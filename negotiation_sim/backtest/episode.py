@@ -250,7 +250,16 @@ def cross_check(data: dict[str, Any], scenario: Scenario | None) -> list[Problem
     out: list[Problem] = []
     sources = data.get("sources") if isinstance(data.get("sources"), dict) else {}
     keys = ", ".join(sources) or "none (add a [sources] table)"
-    columns = record_columns(scenario) if scenario is not None else None
+    columns = None
+    if scenario is not None:
+        from negotiation_sim.strategies import MoveRequired
+
+        try:
+            columns = record_columns(scenario)
+        except MoveRequired as exc:
+            human = "a computer fallback for every Human strategy"
+            out.append(Problem("episode.scenario", scenario.stem, human, f"cannot run: {exc}"))
+            scenario = None
     horizon = _horizon(scenario) if scenario is not None else None
     sections = [(name, data.get(name)) for name in ("observed", "events", "targets")]
     ids: set[str] = set()
