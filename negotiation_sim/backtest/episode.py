@@ -9,23 +9,30 @@ the value and what is allowed, as scenario files do. The format: ``backtest.sche
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from negotiation_sim.backtest.schema import EPISODE
+from negotiation_sim.config import kinds
+from negotiation_sim.config.schema import Problem
+from negotiation_sim.config.toml import Format
 from negotiation_sim.game.calendar import round_of
 from negotiation_sim.scenario import Scenario, ScenarioError, load_scenario
 from negotiation_sim.scenario.load import SCENARIO_DIR
-from negotiation_sim.scenario.schema import Problem
 
+#: record columns named first when a column is unknown
+POLICY_COLUMNS = ("tariff_", "control_", "escalation_")
 #: the shipped episodes: next to the shipped scenarios
 EPISODE_DIR = SCENARIO_DIR.parent / "episodes"
 
 
 class EpisodeError(ScenarioError):
     """Invalid episode input; ``messages`` lists every problem, one per line."""
+
+
+#: how episode files are read (size, nesting and kind guards: ``config.toml``)
+FORMAT = Format(kinds.EPISODE, EPISODE, EpisodeError)
 
 
 @dataclass(frozen=True)
@@ -154,25 +161,19 @@ def resolve_episode(name: str | Path) -> Path:
 def load_episode(name: str | Path) -> Episode:
     """Read and validate an episode (a path or a name in ``episodes/``)."""
     file = resolve_episode(name)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise EpisodeError([f"{file}: cannot read file: {exc}"]) from None
-    return loads_episode(text, source=str(file), base=file.parent)
+    return loads_episode(FORMAT.read(file), source=str(file), base=file.parent)
 
 
 def loads_episode(text: str, source: str = "<text>", base: Path | None = None) -> Episode:
     """Validate episode TOML given as text; a relative scenario path is read from ``base``."""
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise EpisodeError([f"{source}: not valid TOML: {exc}"]) from None
-    return episode_from_dict(raw, source, base)
+    return episode_from_dict(FORMAT.loads(text, source), source, base)
 
 
-def episode_from_dict(raw: dict[str, Any], source: str = "<dict>", base: Path | None = None):
-    problems: list[Problem] = []
-    data = EPISODE.validate(raw, "", problems)
+def episode_from_dict(
+    raw: dict[str, Any], source: str = "<dict>", base: Path | None = None
+) -> Episode:
+    """Validate an episode given as nested data (the TOML file's structure)."""
+    data, problems = FORMAT.validate(raw, source)
     scenario_messages: list[str] = []
     scenario = None
     if isinstance(data, dict) and isinstance(data.get("episode"), dict):
@@ -182,7 +183,7 @@ def episode_from_dict(raw: dict[str, Any], source: str = "<dict>", base: Path | 
     messages = [p.render(source) for p in problems]
     messages += [f"{source}: episode.scenario: {m}" for m in scenario_messages]
     if messages:
-        raise EpisodeError(messages)
+        FORMAT.fail(messages, source)
     assert scenario is not None
     return _build(data, source, scenario)
 
@@ -293,7 +294,11 @@ def cross_check(data: dict[str, Any], scenario: Scenario | None) -> list[Problem
                 )
             column = item.get("column")
             if columns is not None and isinstance(column, str):
-                numeric = sorted(c for c, num in columns.items() if num and c != "round")
+                # the policy columns first: a long list is cut in the message
+                numeric = sorted(
+                    (c for c, num in columns.items() if num and c != "round"),
+                    key=lambda c: (not c.startswith(POLICY_COLUMNS), c),
+                )
                 if column not in columns or not columns[column]:
                     out.append(
                         Problem(

@@ -10,8 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from negotiation_sim.core import OUTCOMES
-from negotiation_sim.scenario.schema import (
+from negotiation_sim.config.schema import (
     MISSING,
     Any_,
     Date,
@@ -24,6 +23,7 @@ from negotiation_sim.scenario.schema import (
     Table,
     join,
 )
+from negotiation_sim.core import OUTCOMES
 
 #: kinds of dated event in an episode's record (for charts and reading; not scored)
 EVENT_KINDS = (
@@ -42,6 +42,8 @@ AGREEMENTS = ("truce", "deal")
 #: the kinds of target
 TARGET_KINDS = ("level", "deal_struck", "max_level", "outcome")
 MAX_RUNS = 100_000
+#: longest citation, note or description (characters)
+TEXT_CHARS = 10_000
 MAX_SEED = 2**63 - 1
 
 
@@ -89,7 +91,7 @@ def _target(**fields: Node) -> Table:
         "id": Str(doc="Unique id of the target (used in reports)."),
         "kind": Str(choices=TARGET_KINDS, doc="What is compared."),
         "source": Str(doc="Key of [sources] the observed value comes from."),
-        "why": Str(default="", doc="Why this target and tolerance."),
+        "why": Str(default="", max_length=TEXT_CHARS, doc="Why this target and tolerance."),
     }
     return Table(fields={**common, **fields})
 
@@ -137,7 +139,7 @@ EPISODE = Table(
         "episode": Table(
             fields={
                 "name": Str(doc="Title."),
-                "description": Str(default="", doc="What happened."),
+                "description": Str(default="", max_length=TEXT_CHARS, doc="What happened."),
                 "scenario": Str(
                     doc="A scenario name (scenarios/) or a path relative to this file."
                 ),
@@ -149,16 +151,18 @@ EPISODE = Table(
                 "overrides": Any_(default={}, doc="Dotted scenario overrides, path = value."),
             }
         ),
-        "sources": MapOf(item=Str(), min_items=1, doc="Citation of every source, by key."),
+        "sources": MapOf(
+            item=Str(max_length=TEXT_CHARS), min_items=1, doc="Citation of every source, by key."
+        ),
         "observed": ListOf(
-            default=[],
+            min_items=1,
             item=Table(
                 fields={
                     "column": _COLUMN,
                     "date": Date(),
                     "value": Num(),
                     "source": Str(),
-                    "note": Str(default=""),
+                    "note": Str(default="", max_length=TEXT_CHARS),
                 }
             ),
         ),

@@ -8,7 +8,6 @@ or a path; episodes are names or paths relative to the spec file. A bad spec rai
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,9 +19,11 @@ from negotiation_sim.backtest.episode import (
     find_file,
     load_episode,
 )
-from negotiation_sim.backtest.schema import MAX_RUNS
+from negotiation_sim.backtest.schema import MAX_RUNS, TEXT_CHARS
+from negotiation_sim.config import kinds
+from negotiation_sim.config.schema import ListOf, Num, Problem, Str, Table, lookup
+from negotiation_sim.config.toml import Format
 from negotiation_sim.scenario import ScenarioError
-from negotiation_sim.scenario.schema import ListOf, Num, Problem, Str, Table, lookup
 from negotiation_sim.scenario.spec import SCENARIO
 
 CALIBRATION_DIR = EPISODE_DIR / "calibration"
@@ -33,7 +34,7 @@ CALIBRATION = Table(
         "calibration": Table(
             fields={
                 "name": Str(doc="Title."),
-                "description": Str(default=""),
+                "description": Str(default="", max_length=TEXT_CHARS),
                 "episodes": ListOf(item=Str(), min_items=1, doc="Episodes to fit."),
                 "holdout": ListOf(item=Str(), default=[], doc="Episodes only scored."),
                 "runs": Num(
@@ -68,7 +69,9 @@ CALIBRATION = Table(
                 fields={
                     "path": Str(doc="Dotted scenario path, e.g. economy.elasticity."),
                     "range": ListOf(item=Num(), min_items=2, doc="[low, high]: uniform prior."),
-                    "why": Str(default="", doc="Why this parameter and range."),
+                    "why": Str(
+                        default="", max_length=TEXT_CHARS, doc="Why this parameter and range."
+                    ),
                 }
             ),
         ),
@@ -110,6 +113,10 @@ class Calibration:
         return {p.path: p.value(values[p.path]) for p in self.parameters}
 
 
+#: how calibration specs are read (``config.toml``)
+FORMAT = Format(kinds.CALIBRATION, CALIBRATION, EpisodeError)
+
+
 def list_calibrations() -> list[str]:
     return sorted(p.stem for p in CALIBRATION_DIR.glob("*.toml"))
 
@@ -123,14 +130,7 @@ def load_calibration(name: str | Path) -> Calibration:
     """Read and validate a calibration spec and the episodes it names."""
     file = resolve_calibration(name)
     source = str(file)
-    try:
-        raw = tomllib.loads(file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise EpisodeError([f"{source}: cannot read file: {exc}"]) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise EpisodeError([f"{source}: not valid TOML: {exc}"]) from None
-    problems: list[Problem] = []
-    data = CALIBRATION.validate(raw, "", problems)
+    data, problems = FORMAT.validate(FORMAT.load(file), source)
     messages: list[str] = []
     episodes: dict[str, list[Episode]] = {"episodes": [], "holdout": []}
     meta = data.get("calibration") if isinstance(data, dict) else None
@@ -151,7 +151,7 @@ def load_calibration(name: str | Path) -> Calibration:
         messages += _check_paths(parameters, everything, source)
     messages = [p.render(source) for p in problems] + messages
     if messages:
-        raise EpisodeError(messages)
+        FORMAT.fail(messages, source)
     return Calibration(
         name=meta["name"],
         description=meta["description"],
