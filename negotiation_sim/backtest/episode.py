@@ -17,14 +17,14 @@ from negotiation_sim.backtest.schema import EPISODE
 from negotiation_sim.config import kinds
 from negotiation_sim.config.schema import Problem
 from negotiation_sim.config.toml import Format
+from negotiation_sim.core.resources import EPISODES, shipped_dir
 from negotiation_sim.game.calendar import round_of
 from negotiation_sim.scenario import Scenario, ScenarioError, load_scenario
-from negotiation_sim.scenario.load import SCENARIO_DIR
 
 #: record columns named first when a column is unknown
 POLICY_COLUMNS = ("tariff_", "control_", "escalation_")
-#: the shipped episodes: next to the shipped scenarios
-EPISODE_DIR = SCENARIO_DIR.parent / "episodes"
+#: the shipped episodes (package data, ``core.resources``)
+EPISODE_DIR = shipped_dir(EPISODES)
 
 
 class EpisodeError(ScenarioError):

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from negotiation_sim.backtest.episode import (
-    EPISODE_DIR,
     Episode,
     EpisodeError,
     find_file,
@@ -23,10 +22,12 @@ from negotiation_sim.backtest.schema import MAX_RUNS, TEXT_CHARS
 from negotiation_sim.config import kinds
 from negotiation_sim.config.schema import ListOf, Num, Problem, Str, Table, lookup
 from negotiation_sim.config.toml import Format
+from negotiation_sim.core.resources import CALIBRATIONS, shipped_dir
 from negotiation_sim.scenario import ScenarioError
 from negotiation_sim.scenario.spec import SCENARIO
 
-CALIBRATION_DIR = EPISODE_DIR / "calibration"
+#: the shipped calibration specs (package data, ``core.resources``)
+CALIBRATION_DIR = shipped_dir(CALIBRATIONS)
 
 CALIBRATION = Table(
     doc="An ABC-SMC calibration of scenario parameters to back-test episodes.",
