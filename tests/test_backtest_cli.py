@@ -173,3 +173,13 @@ range = [1.0, 0.5]
     ):
         assert text in done.stderr, done.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_validate_checks_episodes_and_calibration_specs():
+    done = cli("validate", "us_china_2018", "china_mexico", TINY, DATA / "bad_episode.toml")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "OK  us_china_2018 (back-test episode)" in done.stdout
+    assert "OK  china_mexico (calibration spec)" in done.stdout
+    assert f"OK  {TINY} (back-test episode)" in done.stdout
+    assert "bad_episode.toml: targets[1].kind: unknown kind" in done.stderr
+    assert "1 of 4 files invalid" in done.stderr
