@@ -201,11 +201,10 @@ def _scenario(
             Problem("episode.overrides", meta.get("overrides"), "a table of path = value", "bad")
         )
         return None, []
-    rounds = meta.get("rounds")
-    if isinstance(rounds, int) and not isinstance(rounds, bool):
-        overrides = {**overrides, "scenario.rounds": rounds}
-    elif rounds is not None:
+    if any(p.path == "episode.rounds" for p in problems):
         return None, []  # a bad horizon is reported by the schema
+    if meta.get("rounds") is not None:
+        overrides = {**overrides, "scenario.rounds": meta["rounds"]}
     path = Path(name)
     local = (base / path) if base is not None and not path.is_absolute() else path
     try:
