@@ -12,9 +12,12 @@ from setuptools import find_packages, setup
 DATA = "negotiation_sim.scenarios"
 # the session configs and sweep specs: data folders, listed so that setuptools ships them
 FOLDERS = [f"{DATA}.sessions", f"{DATA}.sweeps"]
+# the back-test episodes (top-level episodes/) and their calibration specs
+EPISODES = "negotiation_sim.episodes"
+DATA_PACKAGES = [DATA, *FOLDERS, EPISODES, f"{EPISODES}.calibration"]
 
 setup(
-    packages=[*find_packages(include=["negotiation_sim", "negotiation_sim.*"]), DATA, *FOLDERS],
-    package_dir={DATA: "scenarios"},
-    package_data={"negotiation_sim.app": ["*.vue"], **{p: ["*.toml"] for p in [DATA, *FOLDERS]}},
+    packages=[*find_packages(include=["negotiation_sim", "negotiation_sim.*"]), *DATA_PACKAGES],
+    package_dir={DATA: "scenarios", EPISODES: "episodes"},
+    package_data={"negotiation_sim.app": ["*.vue"], **{p: ["*.toml"] for p in DATA_PACKAGES}},
 )

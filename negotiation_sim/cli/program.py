@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from negotiation_sim.cli import catalog, common, run, serve, sweep, validate
+from negotiation_sim.cli import backtest, catalog, common, run, serve, sweep, validate
 from negotiation_sim.cli.common import PROG
 
 
@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_ensemble(sub)
     validate.add_schema(sub)
     sweep.register(sub)  # sweep and analyze (docs/sweeps.md)
+    backtest.register(sub)  # backtest and calibrate (docs/validation.md)
     serve.add_app(sub)
     serve.add_teach(sub)
     return parser

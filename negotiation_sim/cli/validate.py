@@ -1,6 +1,7 @@
 """The ``validate`` and ``schema`` commands.
 
-``validate`` checks scenarios, session configs and sweep specs. It tells a file's kind by
+``validate`` checks scenarios, session configs, sweep specs, back-test episodes and
+calibration specs. It tells a file's kind by
 its top-level tables (``KINDS``): a file that looks like another kind than the one asked
 for with ``--kind`` gets one message saying so, not a list of every key as unknown.
 """
@@ -30,6 +31,8 @@ KINDS = {
     "scenario": Kind("scenario", ("scenario", "governments", "economy")),
     "session": Kind("session config", ("session",)),
     "sweep": Kind("sweep spec", ("sweep", "parameters")),
+    "episode": Kind("back-test episode", ("episode", "observed")),
+    "calibration": Kind("calibration spec", ("calibration", "parameters")),
 }
 
 
@@ -37,9 +40,10 @@ def add_validate(sub: Any) -> None:
     validate = sub.add_parser(
         "validate",
         help="check scenario files, session configs and sweep specs",
-        description="Validate scenarios, session configs and sweep specs; print OK or "
-        "every problem found. Each file's kind is told by its tables ([scenario], "
-        "[session], [sweep]); names are looked up among the shipped files. "
+        description="Validate scenarios, session configs, sweep specs, back-test episodes "
+        "and calibration specs; print OK or every problem found. Each file's kind is told "
+        "by its tables ([scenario], [session], [sweep], [episode], [calibration]); names "
+        "are looked up among the shipped files. "
         "Exits 2 if any file is invalid.",
     )
     validate.add_argument(
@@ -112,7 +116,11 @@ def locate(name: str, kind: str | None) -> Path | None:
 
             found = list_sessions().get(name)  # also NEGOTIATION_SIM_SESSIONS_DIR
         else:
-            folder = resources.SCENARIOS if each == "scenario" else resources.SWEEPS
+            folder = {
+                "scenario": resources.SCENARIOS,
+                "episode": resources.EPISODES,
+                "calibration": resources.CALIBRATIONS,
+            }.get(each, resources.SWEEPS)
             found = resources.find_shipped(name, folder)
         if found is not None:
             return found
@@ -157,6 +165,14 @@ def _load(name: str, kind: str) -> str:
         from negotiation_sim.sweep.spec import load_spec
 
         load_spec(name)
+    elif kind == "episode":
+        from negotiation_sim.backtest.episode import load_episode
+
+        load_episode(name)
+    elif kind == "calibration":
+        from negotiation_sim.backtest.spec import load_calibration
+
+        load_calibration(name)
     else:
         from negotiation_sim.scenario import load_scenario
 

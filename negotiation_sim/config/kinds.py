@@ -13,6 +13,7 @@ SCENARIO = "scenario"
 SESSION = "session config"
 SWEEP = "sweep spec"
 EPISODE = "back-test episode"
+CALIBRATION = "calibration spec"
 
 #: kind: the top-level tables that mark it (every one is a required table of the format)
 MARKERS: dict[str, tuple[str, ...]] = {
@@ -20,6 +21,7 @@ MARKERS: dict[str, tuple[str, ...]] = {
     SESSION: ("session",),
     SWEEP: ("sweep", "parameters"),
     EPISODE: ("episode", "observed"),
+    CALIBRATION: ("calibration", "parameters"),
 }
 
 

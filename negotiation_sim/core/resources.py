@@ -21,6 +21,11 @@ SCENARIOS = "scenarios"
 SESSIONS = "sessions"
 SWEEPS = "sweeps"
 FOLDERS = {SCENARIOS: (), SESSIONS: ("sessions",), SWEEPS: ("sweeps",)}
+#: the back-test episodes (top-level ``episodes/``) and their calibration specs
+EPISODE_PACKAGE = "negotiation_sim.episodes"
+EPISODES = "episodes"
+CALIBRATIONS = "calibrations"
+PACKAGES = {EPISODES: (EPISODE_PACKAGE, ()), CALIBRATIONS: (EPISODE_PACKAGE, ("calibration",))}
 
 _extracted = contextlib.ExitStack()  # files copied out of a zipped install, kept until exit
 atexit.register(_extracted.close)
@@ -35,7 +40,11 @@ def package_file(package: str, *parts: str) -> Path:
 
 
 def shipped_dir(kind: str = SCENARIOS) -> Path:
-    """The folder of the shipped files of ``kind`` (``SCENARIOS``, ``SESSIONS``, ``SWEEPS``)."""
+    """The folder of the shipped files of ``kind`` (``SCENARIOS``, ``SESSIONS``, ``SWEEPS``,
+    ``EPISODES``, ``CALIBRATIONS``)."""
+    if kind in PACKAGES:
+        package, parts = PACKAGES[kind]
+        return package_file(package, *parts)
     return package_file(DATA_PACKAGE, *FOLDERS[kind])
 
 

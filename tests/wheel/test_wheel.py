@@ -44,6 +44,8 @@ def test_the_installed_package_holds_every_module_and_data_file(installed: Insta
             assert (package / path.relative_to(ROOT / "negotiation_sim")).is_file(), path
     for path in (ROOT / "scenarios").rglob("*.toml"):
         assert (package / "scenarios" / path.relative_to(ROOT / "scenarios")).is_file(), path
+    for path in (ROOT / "episodes").rglob("*.toml"):  # back-test episodes, calibration specs
+        assert (package / "episodes" / path.relative_to(ROOT / "episodes")).is_file(), path
 
 
 def test_list_shows_the_shipped_scenarios(installed: Installed) -> None:
@@ -67,6 +69,14 @@ def test_validate_finds_shipped_session_configs_and_sweep_specs(installed: Insta
     assert done.returncode == 0, done.stderr
     assert "OK  tariff_dilemma (session config)" in done.stdout
     assert "OK  strategies_grid (sweep spec)" in done.stdout
+
+
+def test_backtest_a_shipped_episode(installed: Installed) -> None:
+    done = installed.run("backtest", "us_mexico_2019", "--runs", "2", "--json")
+    assert done.returncode == 0, done.stderr
+    (episode,) = json.loads(done.stdout)["episodes"]
+    assert Path(episode["file"]).is_relative_to(installed.venv), episode["file"]
+    assert episode["score"]["total"] == len(episode["targets"]) > 0
 
 
 def test_a_tiny_sweep_and_its_analysis(installed: Installed) -> None:
