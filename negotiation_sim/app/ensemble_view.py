@@ -19,11 +19,13 @@ from negotiation_sim.app.session import (
     Setting,
     default_workers,
 )
-from negotiation_sim.app.style import OUTCOME_COLOURS, esc, outcome_label, swatch
-from negotiation_sim.app.widgets import Caption, Downloads, ErrorBox, Help, StaticImage
+from negotiation_sim.app.widgets import StaticImage
 from negotiation_sim.core import OUTCOMES
 from negotiation_sim.ensemble import EnsembleResult
 from negotiation_sim.scenario import ScenarioError
+from negotiation_sim.ui.components import Caption, Downloads, ErrorBox, Help, Note
+from negotiation_sim.ui.html import esc, outcome_swatch
+from negotiation_sim.views import same_path_note, seed_variation
 
 
 # ---------------------------------------------------------------------- shared pieces
@@ -37,7 +39,7 @@ def outcome_table_html(tables: list[tuple[str, pd.DataFrame]], name: str) -> str
     rows = []
     indexed = [(label, t.set_index("outcome")) for label, t in tables]
     for outcome in OUTCOMES:
-        cells = [f"<td>{swatch(OUTCOME_COLOURS[outcome])}{esc(outcome_label(outcome))}</td>"]
+        cells = [f"<td>{outcome_swatch(outcome)}</td>"]
         for s, (_, t) in enumerate(indexed):
             row = t.loc[outcome]
             cells.append(
@@ -187,6 +189,8 @@ def EnsembleView(session: Session):
             ),
             classes=["ns-lead"],
         )
+        if scenario is not None:
+            Note(seed_variation(scenario.config).note, "same-run")
         JobControls(job, start, runs, seed, workers, "ensemble", "Run {runs} seeds")
         if state.results and state.settings:
             EnsembleResults(state.settings[0], state.results[0], state.base_seed)
@@ -211,6 +215,9 @@ def EnsembleFigures(setting: Setting, result: EnsembleResult, base_seed: int):
         [result],
     )
     stem = f"{setting.scenario.stem}_ensemble_{n}runs_seed{base_seed}"
+    gids = (ctx.parties[0].gid, ctx.parties[1].gid)
+    same = solara.use_memo(lambda: same_path_note(result, gids), [result])
+    Note(same, "same-path")
     with solara.Columns([1, 1.35], gutters_dense=True):
         with solara.Column(gap="4px"):
             solara.HTML(
@@ -347,6 +354,26 @@ def CompareEditor(session: Session, which: str, value: solara.Reactive):
         Help("Other settings as in the live run: " + describe(s, session.applied.value) + ".")
 
 
+def compare_note(session: Session) -> str:
+    """The same-run note for whichever of settings A and B make every seed the same."""
+    same = []
+    for which, value in (("A", session.compare_a.value), ("B", session.compare_b.value)):
+        try:
+            scenario = session.make_setting(which, value).scenario
+        except ScenarioError:
+            continue
+        if seed_variation(scenario.config).same_negotiation:
+            same.append(which)
+    if not same:
+        return ""
+    who = "both settings" if len(same) == 2 else f"setting {same[0]}"
+    return (
+        f"With {who}, every seed plays the same negotiation: the strategies are "
+        "deterministic and there is no perception noise, implementation noise or deal-break "
+        "hazard, so the seeds change only the firms drawn and the shares are not chances."
+    )
+
+
 @solara.component
 def CompareView(session: Session):
     applied = session.applied.value
@@ -385,6 +412,7 @@ def CompareView(session: Session):
             CompareEditor(session, "A", session.compare_a)
             CompareEditor(session, "B", session.compare_b)
         ErrorBox("These settings cannot be applied:", errors, "compare")
+        Note(compare_note(session), "same-run")
         JobControls(job, start, runs, seed, workers, "compare", "Run both, {runs} seeds each")
         if len(state.results) == 2:
             CompareResults(state)
@@ -408,6 +436,10 @@ def CompareResults(state: JobState):
         ],
         [state],
     )
+    gids = (ctx.parties[0].gid, ctx.parties[1].gid)
+    for which, r in (("A", ra), ("B", rb)):
+        text = same_path_note(r, gids)
+        Note(f"Setting {which}: {text}" if text else "", f"same-path-{which.lower()}")
     label_a = describe(sa.settings, sa.settings)
     label_b = describe(sb.settings, sa.settings)
     solara.HTML(

@@ -22,23 +22,14 @@ from typing import Any
 import numpy as np
 
 from negotiation_sim.abm.model import NegotiationModel, Overrides
-from negotiation_sim.core import CONTROL_LEVELS, Action, Move, Package
+from negotiation_sim.core import CONTROL_LEVELS, Action, Move, Package, stance_word
 from negotiation_sim.economy.world import CONTROL_COLUMNS
 from negotiation_sim.game.calendar import event_round
 from negotiation_sim.game.offers import build_offer
 from negotiation_sim.scenario import Scenario, ScenarioError, load_scenario, parse_overrides
 from negotiation_sim.strategies import STRATEGIES, Human, get_strategy
 from negotiation_sim.strategies.base import GameView, Strategy, choose_instrument
-
-#: lobbying stance (profit change relative to free-trade profit) below which a sector
-#: is reported as quiet
-QUIET_STANCE = 0.02
-
-INSTRUMENT_LABELS = {
-    "tariff": "tariffs",
-    "rare_earth": "rare-earth exports",
-    "chips": "chip exports",
-}
+from negotiation_sim.views.words import INSTRUMENT_LABELS
 
 
 class TeachingError(ValueError):
@@ -611,11 +602,7 @@ class Game:
             change = float(pop.delta[sel].sum()) / base if base > 0 else 0.0
             sector = world.group_sector[g]
             reasons = self._reasons(sel, sector, gov, partner, my_tariffs, their_tariffs)
-            verdict = "quiet"
-            if stance >= QUIET_STANCE:
-                verdict = "escalate"
-            elif stance <= -QUIET_STANCE:
-                verdict = "concede"
+            verdict = stance_word(stance)
             roles = _roles(table, sel)
             label = f"{sector.replace('_', ' ').capitalize()} ({', '.join(roles) or 'firms'})"
             reports.append(

@@ -38,16 +38,10 @@ from negotiation_sim.teaching.rooms import RoomView
 from negotiation_sim.teaching.service import get_service
 from negotiation_sim.teaching.sessions import SessionConfig, adhoc_config
 from negotiation_sim.teaching.store import played_by
+from negotiation_sim.views.words import OUTCOME_LABELS
 
 POLL_SECONDS = 0.5
 ACTIONS = ("escalate", "hold", "concede")
-OUTCOME_LABELS = {
-    "ongoing": "Ongoing",
-    "truce": "Truce",
-    "deal": "Deal",
-    "trade_war": "Trade war",
-    "stalemate": "Stalemate",
-}
 SCENARIO_DEFAULT = "(the scenario's own)"
 
 CSS = """

@@ -17,8 +17,9 @@ from PIL import Image
 from negotiation_sim import app_assets
 from negotiation_sim.app import settings as st
 from negotiation_sim.app.figure import encode_png
-from negotiation_sim.app.live_charts import FirmsChart, TimelineChart
+from negotiation_sim.app.firms_chart import FirmsChart
 from negotiation_sim.app.live_run import LiveRun
+from negotiation_sim.app.timeline_chart import TimelineChart
 from negotiation_sim.scenario import ScenarioError, load_scenario, loads_scenario, resolve_path
 
 
