@@ -252,8 +252,6 @@ def EconomyEditor(session: Session):
             step=0.25,
             on_value=lambda v: update(stockpile_scale=v),
             disabled=not groups,
-            thumb_label="always",
-            tick_labels="end_points",
         )
     if groups:
         first = base.config.firms[groups[0]].stockpile_weeks
@@ -273,8 +271,6 @@ def EconomyEditor(session: Session):
             max=0.5,
             step=0.01,
             on_value=lambda v: update(perception_noise=v),
-            thumb_label="always",
-            tick_labels="end_points",
         )
     Help(
         "Chance per round that a government misreads its partner's last move "
@@ -288,8 +284,6 @@ def EconomyEditor(session: Session):
             max=0.5,
             step=0.01,
             on_value=lambda v: update(implementation_noise=v),
-            thumb_label="always",
-            tick_labels="end_points",
         )
     Help(
         "Chance per round that a government's move is replaced by a random one "

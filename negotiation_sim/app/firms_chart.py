@@ -23,8 +23,10 @@ from negotiation_sim.ui.palette import LOBBY_COLOURS
 from negotiation_sim.views import profit_column
 
 
-def label_width(fig, labels: list[str], fontsize: float = 8.5) -> float:
-    """Width in inches of the widest of ``labels`` as tick labels of ``fig``."""
+def label_width(fig, labels: list[str]) -> float:
+    """Width in inches of the widest of ``labels`` as y tick labels of ``fig`` (in the
+    rc settings in force)."""
+    fontsize = matplotlib.rcParams["ytick.labelsize"]
     renderer = fig.canvas.get_renderer()
     widest = 0.0
     for label in labels:

@@ -158,7 +158,7 @@ def moves_table_html(run: LiveRun, n: int) -> str:
     info = run.info
     a, b = info.parties
     head = (
-        f"<tr><th>Round</th><th>Date</th><th>Calendar</th><th>{esc(a.short)} move</th>"
+        f"<tr><th>Round</th><th>Calendar</th><th>{esc(a.short)} move</th>"
         f"<th>{esc(b.short)} move</th><th>Offers and deals</th><th>Outcome</th></tr>"
     )
     rows = []
@@ -175,12 +175,12 @@ def moves_table_html(run: LiveRun, n: int) -> str:
         calendar = esc(row.events) if row.rounds == 1 else f"{row.rounds} quiet rounds"
         rows.append(
             f'<tr class="{cls}" data-first="{row.first}" data-last="{row.last}">'
-            f"<td>{label}</td><td>{when}</td><td>{calendar}</td>"
+            f"<td><b>{label}</b><br><small>{when}</small></td><td>{calendar}</td>"
             f"<td>{move_html(row.moves[0])}</td><td>{move_html(row.moves[1])}</td>"
             f"<td>{'<br>'.join(offers)}</td><td>{outcome_swatch(row.outcome)}</td></tr>"
         )
     if not rows:
-        rows.append("<tr><td colspan='7'>No rounds played yet.</td></tr>")
+        rows.append("<tr><td colspan='6'>No rounds played yet.</td></tr>")
     table = f"<table class='ns-table ns-moves'>{head}{''.join(rows)}</table>"
     return f"<div class='ns-scroll'>{table}</div>"
 

@@ -38,7 +38,7 @@ def heading(run: LiveRun, n: int) -> str:
     """Where the run is heading, from the last few rounds of the two escalation indices."""
     info = run.info
     if n < 1:
-        return "Press Step or Play to start."
+        return ""
     a, b = info.parties
     ea = run.series(party_column("escalation", a.gid), n)  # rounds 0..n
     eb = run.series(party_column("escalation", b.gid), n)

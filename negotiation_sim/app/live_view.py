@@ -53,6 +53,7 @@ def LiveView(session: Session, run: LiveRun, n: int):
                 unsafe_innerHTML=lh.cards_html(run, n, session.run_error.value),
                 classes=["ns-cards"],
             )
+        with solara.Div(classes=["ns-live-grid", "ns-live-bottom"]):
             with solara.Div(classes=["ns-firms-cell"]):
                 solara.HTML(
                     tag="h3",

@@ -15,7 +15,6 @@ APP_CSS = """
 .ns-lead { font-size: 14px; line-height: 1.4; margin: 0 0 2px 0; max-width: 1100px; }
 .ns-card-title { font-weight: 600; font-size: 15.5px; }
 .ns-chart { width: 100%; height: auto; display: block; }
-.ns-table td:nth-child(2) { white-space: nowrap; }
 .ns-moves tr.ns-eventful td { background: #fff6d6; }
 .ns-moves tr.ns-quiet td { color: #555; }
 .ns-scroll { max-height: 420px; overflow-y: auto; border: 1px solid #ddd; }
@@ -27,6 +26,8 @@ APP_CSS = """
     background: #fff; box-shadow: 0 1px 2px rgba(0,0,0,0.08); overflow-x: auto; }
 .ns-live-grid { display: grid; grid-template-columns: minmax(0, 1.15fr) minmax(0, 1fr);
     gap: 10px 16px; align-items: start; }
+.ns-live-bottom { grid-template-columns: minmax(0, 1fr) minmax(0, 1.2fr); }
+.ns-moves td:first-child { white-space: nowrap; }
 .ns-h3 { margin: 0 0 2px 0; font-size: 15.5px; font-weight: 600; }
 .ns-run-error { color: #b00020; border: 1px solid #b00020; padding: 6px; }
 .ns-round-line { font-size: 14.5px; }
