@@ -48,7 +48,7 @@ def test_heading_counts_the_rounds_it_compares(run):
     text = live_text.heading(run, 12)
     assert "over the last 4 rounds" in text and text.endswith(").")
     assert live_text.heading(run, 0) == ""
-    assert "over the last 1 rounds" in live_text.heading(run, 1)
+    assert "over the last 1 round;" in live_text.heading(run, 1)
 
 
 def test_banner_names_the_outcome_from_core(run):

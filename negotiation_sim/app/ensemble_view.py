@@ -329,9 +329,9 @@ def CompareEditor(session: Session, which: str, value: solara.Reactive):
     s: st.Settings = value.value
     with solara.Card(f"Setting {which}", margin=0, classes=[f"ns-compare-{which.lower()}"]):
         for gid in base.parties:
-            gov = base.data["governments"][gid]
+            gov_name = base.config.governments[gid].name
             solara.Select(
-                label=f"Strategy of {gov['name']}",
+                label=f"Strategy of {gov_name}",
                 values=list(st.APP_STRATEGIES),
                 value=s.strategy.get(gid),
                 on_value=lambda v, gid=gid: value.set(value.value.with_strategy(gid, v)),

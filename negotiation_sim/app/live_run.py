@@ -41,14 +41,14 @@ class LiveRun:
         self.model = NegotiationModel(scenario, rng=seed)
         self.info = views.run_info(self.model)
         self.record = views.RunRecord(self.model)
-        self.seeds = views.seed_variation(self.model.config)
+        self.seeds = views.seed_variation(scenario.config)
         self.generation = next(_generations)
         self.lock = threading.RLock()
         self._snapshots: dict[int, Snapshot] = {0: self._snapshot()}
         self.error: str | None = None
 
     def _snapshot(self) -> Snapshot:
-        parties = self.model.party_ids
+        parties = [p.gid for p in self.info.parties]
         seats = {g: views.seat_view(self.model, g, firms=False) for g in parties}
         return Snapshot(seats, views.group_lobbying(self.model))
 

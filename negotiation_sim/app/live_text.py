@@ -46,6 +46,6 @@ def heading(run: LiveRun, n: int) -> str:
     change = (ea[n] - ea[k]) + (eb[n] - eb[k])
     return (
         f"Escalation {a.short} {ea[-1]:.2f}, {b.short} {eb[-1]:.2f} (index 0–1): "
-        f"{trend_word(change)} over the last {n - k} rounds; "
+        f"{trend_word(change)} over the last {n - k} round{'s' if n - k != 1 else ''}; "
         f"{war_distance(min(ea[-1], eb[-1]), info.threshold)}."
     )
