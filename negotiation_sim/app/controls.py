@@ -243,52 +243,41 @@ def EconomyEditor(session: Session):
         f"(0 to 20; this scenario {default:g})."
     )
     groups = st.rare_earth_groups(base)
-    with solara.Div(classes=["ns-slider-stockpile"]):
-        solara.SliderFloat(
-            slider_label("Rare-earth stockpiles", draft.stockpile_scale, "×{:g} scenario"),
-            value=draft.stockpile_scale,
-            min=0.0,
-            max=4.0,
-            step=0.25,
-            on_value=lambda v: update(stockpile_scale=v),
-            disabled=not groups,
-        )
+    ValueSlider(
+        "Rare-earth stockpiles", "stockpile", draft.stockpile_scale, "×{:g} scenario", 4.0,
+        0.25, lambda v: update(stockpile_scale=v), disabled=not groups,
+    )  # fmt: skip
     if groups:
         first = base.config.firms[groups[0]].stockpile_weeks
         m = draft.stockpile_scale
         Help(
-            f"Now ×{m:g}. Scales the weeks of rare-earth stock held by the {len(groups)} firm "
-            f"groups that need rare earths (e.g. {groups[0]}: {first[0] * m:g}–{first[1] * m:g} "
-            "weeks); bigger stocks let them ride out export controls longer."
+            f"Scales the weeks of rare-earth stock held by the {len(groups)} firm groups that "
+            f"need rare earths (e.g. {groups[0]}: {first[0] * m:g}–{first[1] * m:g} weeks); "
+            "bigger stocks let them ride out export controls longer."
         )
     else:
         Help("This scenario has no firms that depend on rare earths.")
-    with solara.Div(classes=["ns-slider-perception"]):
+    ValueSlider(
+        "Perception noise", "perception", draft.perception_noise, "{:.2f}", 0.5, 0.01,
+        lambda v: update(perception_noise=v),
+    )  # fmt: skip
+    Help("Chance per round that a government misreads its partner's last move.")
+    ValueSlider(
+        "Implementation noise", "implementation", draft.implementation_noise, "{:.2f}", 0.5,
+        0.01, lambda v: update(implementation_noise=v),
+    )  # fmt: skip
+    Help("Chance per round that a government's move is replaced by a random one.")
+
+
+@solara.component
+def ValueSlider(name: str, key: str, value: float, fmt: str, top: float, step: float,
+                on_value, disabled: bool = False):  # fmt: skip
+    """A slider from 0 to ``top`` whose label shows its value (class ``ns-slider-<key>``)."""
+    with solara.Div(classes=[f"ns-slider-{key}"]):
         solara.SliderFloat(
-            slider_label("Perception noise", draft.perception_noise, "{:.2f}"),
-            value=draft.perception_noise,
-            min=0.0,
-            max=0.5,
-            step=0.01,
-            on_value=lambda v: update(perception_noise=v),
-        )
-    Help(
-        "Chance per round that a government misreads its partner's last move "
-        f"(now {draft.perception_noise:.2f})."
-    )
-    with solara.Div(classes=["ns-slider-implementation"]):
-        solara.SliderFloat(
-            slider_label("Implementation noise", draft.implementation_noise, "{:.2f}"),
-            value=draft.implementation_noise,
-            min=0.0,
-            max=0.5,
-            step=0.01,
-            on_value=lambda v: update(implementation_noise=v),
-        )
-    Help(
-        "Chance per round that a government's move is replaced by a random one "
-        f"(now {draft.implementation_noise:.2f})."
-    )
+            slider_label(name, value, fmt), value=value, min=0.0, max=top, step=step,
+            on_value=on_value, disabled=disabled,
+        )  # fmt: skip
 
 
 # ---------------------------------------------------------------------- run controls
