@@ -11,6 +11,7 @@ import solara
 
 from negotiation_sim.app import ensemble_charts as ec
 from negotiation_sim.app import settings as st
+from negotiation_sim.app.controls import ValueSlider
 from negotiation_sim.app.session import (
     MAX_ENSEMBLE_RUNS,
     EnsembleJob,
@@ -337,15 +338,11 @@ def CompareEditor(session: Session, which: str, value: solara.Reactive):
                 on_value=lambda v, gid=gid: value.set(value.value.with_strategy(gid, v)),
             )
         groups = st.rare_earth_groups(base)
-        solara.SliderFloat(
-            "Rare-earth stockpiles (× scenario)",
-            value=s.stockpile_scale,
-            min=0.0,
-            max=4.0,
-            step=0.25,
-            on_value=lambda v: value.set(replace(value.value, stockpile_scale=v)),
-            disabled=not groups,
-        )
+        ValueSlider(
+            "Rare-earth stockpiles", f"stockpile-{which.lower()}", s.stockpile_scale,
+            "×{:g} scenario", 4.0, 0.25,
+            lambda v: value.set(replace(value.value, stockpile_scale=v)), disabled=not groups,
+        )  # fmt: skip
         solara.InputFloat(
             "Import-demand elasticity",
             value=s.elasticity,

@@ -97,7 +97,7 @@ def test_student_plays_a_whole_game_against_the_computer(open_page, teaching_ser
 
     move(page, "escalate", 1)
     round_shown(page, 2)
-    expect(page.locator(".teach-last-round")).to_contain_text("you escalated (tariffs)")
+    expect(page.locator(".teach-last-round")).to_contain_text("you escalated (tariff)")
     expect(page.locator(".teach-firms-card")).to_contain_text("push to escalate")
     expect(page.locator(".teach-firms-card")).to_contain_text("push to concede")
     shot(page, "solo-round-2")
@@ -113,7 +113,7 @@ def test_student_plays_a_whole_game_against_the_computer(open_page, teaching_ser
     shot(page, "solo-own-offer")
     page.locator(".teach-submit").click()
     round_shown(page, 4)
-    expect(page.locator(".teach-history-card")).to_contain_text("concede (tariffs)")
+    expect(page.locator(".teach-history-card")).to_contain_text("concede (tariff)")
     move(page, "hold", 4)
 
     text = wait_debrief(page)
@@ -153,21 +153,21 @@ def test_two_students_play_one_room_with_secret_moves(open_page, teaching_server
 
     # round 1: Ana escalates first; Ben must not learn it before he moves
     move(pa, "escalate", 1)
-    expect(pa.locator(".teach-waiting-move")).to_contain_text("escalate (tariffs)")
+    expect(pa.locator(".teach-waiting-move")).to_contain_text("escalate (tariff)")
     expect(pa.locator(".teach-waiting-move")).to_contain_text("Waiting for South")
     pb.wait_for_timeout(1500)  # several polls of Ben's page
     seen = pb.locator("body").inner_text()
-    assert "escalate (tariffs)" not in seen and "escalated" not in seen
+    assert "escalate (tariff)" not in seen and "escalated" not in seen
     assert "Last round" not in seen and "Rounds played" not in seen
     shot(pb, "pair-secret")
     move(pb, "concede", 1)
     round_shown(pa, 2)
     round_shown(pb, 2)
     expect(pb.locator(".teach-last-round")).to_contain_text(
-        "you conceded (tariffs), North escalated (tariffs)"
+        "you conceded (tariff), North escalated (tariff)"
     )
     expect(pa.locator(".teach-last-round")).to_contain_text(
-        "you escalated (tariffs), South conceded (tariffs)"
+        "you escalated (tariff), South conceded (tariff)"
     )
     # round 2: Ben first this time
     move(pb, "hold", 2)
