@@ -21,7 +21,7 @@ from negotiation_sim.core import OUTCOME_INFO, OUTCOMES
 from negotiation_sim.scenario import list_scenarios
 from negotiation_sim.ui import html as uh
 from negotiation_sim.ui.palette import OKABE_ITO, OUTCOME_COLOURS, OUTCOME_TEXT, text_on
-from negotiation_sim.views import recorded_stage
+from negotiation_sim.views import deal_zone, recorded_stage
 
 
 @pytest.fixture(scope="module")
@@ -195,3 +195,26 @@ def test_kit_snippets_escape_and_label():
     assert uh.note("x", "same-run") == '<div class="ns-note ns-note-same-run" role="note">x</div>'
     banner = uh.outcome_banner("deal", "<b>DEAL</b>", "more", 4)
     assert 'data-round="4"' in banner and "ns-banner-detail" in banner
+
+
+# ---------------------------------------------------------------------- ensemble charts
+def test_ensemble_charts_and_series_from_a_small_ensemble():
+    from negotiation_sim.app import ensemble_charts as ec
+    from negotiation_sim.ensemble import run_ensemble
+
+    scenario = make_scenario(tiny=True, **{"negotiation.implementation_noise": 0.3})
+    result = run_ensemble(scenario, 6, rounds=8, workers=1)
+    ctx = ec.context(scenario)
+    assert ctx.deal_zone == pytest.approx(deal_zone(scenario.config))
+    table = result.outcome_table()
+    for builder, size in (
+        (lambda f: ec.build_outcomes(f, [("", table)], [6]), "outcomes"),
+        (lambda f: ec.build_fans(f, result, ctx), "fans"),
+        (lambda f: ec.build_phase(f, result, ctx), "phase"),
+        (lambda f: ec.build_shares(f, result, ctx), "shares"),
+    ):
+        assert ec.render(builder, size)[:4] == b"\x89PNG"
+        assert b"<svg" in ec.render(builder, size, "svg")
+    long = ec.series_long(result, ctx)
+    assert len(long) == 6 * 8 and set(long["outcome"]) <= set(OUTCOMES)
+    assert {"run", "round", "tariff_us_cn", "escalation_cn"} <= set(long.columns)
