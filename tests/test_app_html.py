@@ -10,6 +10,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 from conftest import make_scenario
+from seed_support import fixed_resolve, fixed_resolve_text
 
 from negotiation_sim.app import controls, live_html, live_text
 from negotiation_sim.app.ensemble_view import compare_note, describe
@@ -68,7 +69,7 @@ def test_party_card_shows_levels_words_and_lobbying(run):
     assert f"{seat.tariff_pct:.1f}%" in card
     assert "level 0 of 3" in card or "level 1 of 3" in card or "level 2 of 3" in card
     assert f"ns-chip-{seat.lobbying_word}" in card
-    assert "DeadlineBrinkmanship" in card
+    assert run.scenario.config.governments["us"].strategy in card
     assert "Firms' lobbying" not in live_html.party_html(run, 0, 0)
 
 
@@ -112,18 +113,24 @@ def test_lead_and_how_to():
 
 
 # ---------------------------------------------------------------------- first minute
-def test_round_line_flags_the_same_run_only_without_randomness():
-    det = LiveRun(make_scenario(tiny=True), seed=1)
-    assert "every seed plays this same negotiation" in controls.round_line(det, 0, False)
-    noisy = LiveRun(make_scenario(tiny=True, **{"negotiation.perception_noise": 0.1}), seed=1)
-    line = controls.round_line(noisy, 0, False)
-    assert "same negotiation" not in line and 'data-round="0"' in line
-    assert live_html.seed_note_html(det) and not live_html.seed_note_html(noisy)
+def test_round_line_flags_the_same_run_only_without_chance():
+    calm = LiveRun(make_scenario(tiny=True, **fixed_resolve()), seed=1)
+    line = controls.round_line(calm, 0, False)
+    assert "seeds differ only in the firms drawn" in line and "left to chance" in line
+    for chance in ({}, {"negotiation.perception_noise": 0.1}):  # shipped resolve; noise
+        other = LiveRun(make_scenario(tiny=True, **{**fixed_resolve(), **chance} if chance
+                                      else {}), seed=1)  # fmt: skip
+        line = controls.round_line(other, 0, False)
+        assert "ns-same-run-flag" not in line and 'data-round="0"' in line
 
 
 def test_settings_and_compare_notes_follow_the_draft():
     session = new_session()
-    assert "Every seed plays the same negotiation" in controls.draft_note(session)
+    assert controls.draft_note(session) == ""  # the shipped resolve is drawn per run
+    assert compare_note(session) == ""
+    session.upload("calm.toml", fixed_resolve_text().encode())
+    assert session.upload_errors.value == []
+    assert "left to chance" in controls.draft_note(session)
     assert "both settings" in compare_note(session)
     session.draft.value = replace(session.draft.value, implementation_noise=0.2)
     assert controls.draft_note(session) == ""

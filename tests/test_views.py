@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import make_scenario
+from seed_support import fixed_resolve
 
 from negotiation_sim import views
 from negotiation_sim.abm.model import NegotiationModel
@@ -77,17 +78,24 @@ def test_deal_zone_is_the_escalation_of_a_comprehensive_deal(name):
 
 
 # ---------------------------------------------------------------------- seeds
-def test_seed_variation_reads_classifiers_and_noise():
-    assert views.seed_variation(make_scenario().config).same_negotiation
-    assert "every seed" in views.seed_variation(make_scenario().config).note.lower()
-    noisy = views.seed_variation(make_scenario(**{"negotiation.perception_noise": 0.1}).config)
-    assert noisy.sources == ("perception noise 0.1",) and noisy.note == ""
-    hazard = make_scenario(**{"negotiation.deal_break_hazard": 0.05}).config
+def test_seed_variation_reads_classifiers_resolve_and_noise():
+    shipped = views.seed_variation(make_scenario().config)
+    assert shipped.sources == (
+        "us's private resolve is drawn per run",
+        "cn's private resolve is drawn per run",
+    )
+    assert shipped.note == ""
+    fixed = views.seed_variation(make_scenario(**fixed_resolve()).config)
+    assert fixed.same_negotiation and "left to chance" in fixed.note
+    noisy = make_scenario(**fixed_resolve(**{"negotiation.perception_noise": 0.1})).config
+    assert views.seed_variation(noisy).sources == ("perception noise 0.1",)
+    assert views.seed_variation(noisy).note == ""
+    hazard = make_scenario(**fixed_resolve(**{"negotiation.deal_break_hazard": 0.05})).config
     assert views.seed_variation(hazard).sources == ("deal-break hazard 0.05",)
-    rand = make_scenario(**{"governments.cn.strategy": "Random"}).config
+    rand = make_scenario(**fixed_resolve(**{"governments.cn.strategy": "Random"})).config
     assert views.seed_variation(rand).sources == ("cn's strategy Random randomises",)
     for name in views.scenario.stochastic_strategies():
-        cfg = make_scenario(**{"governments.us.strategy": name}).config
+        cfg = make_scenario(**fixed_resolve(**{"governments.us.strategy": name})).config
         assert not views.seed_variation(cfg).same_negotiation, name
 
 
@@ -96,21 +104,52 @@ def moves_of(model: NegotiationModel) -> list[tuple[str, str]]:
     return list(zip(table["move_us"], table["move_cn"], strict=True))
 
 
-def test_the_same_run_note_is_true_for_the_default_scenario():
-    """Seeded ensemble: with the note's settings every seed plays the same moves; with
-    noise (no note) the seeds play different negotiations."""
-    base = [moves_of(played(rounds=20, seed=s)) for s in range(4)]
-    assert all(m == base[0] for m in base)
-    noisy = {"negotiation.implementation_noise": 0.3}
-    paths = {tuple(moves_of(played(rounds=20, seed=s, **noisy))) for s in range(4)}
+def fixed_firms(name: str) -> dict:
+    """Overrides that draw every firm of ``name`` from a single value."""
+    out = {}
+    for group, spec in make_scenario(name).config.firms.items():
+        out[f"firms.{group}.size_sigma"] = 0.0
+        for key in ("margin", "export_spread", "rare_earth_dependence", "stockpile_weeks",
+                    "tech_dependence", "reroute_capacity"):  # fmt: skip
+            lo = getattr(spec, key)[0]
+            out[f"firms.{group}.{key}"] = [lo, lo]
+    return out
+
+
+@pytest.mark.parametrize("name", ["us_china_2025", "trade_war_2018"])
+def test_without_chance_seeds_differ_only_by_the_firm_draw(name):
+    """Seeded ensembles behind the note: with nothing left to chance and the firms fixed
+    every seed is the same run, to the last number; with the firms drawn the note does
+    not claim more than that the firm draw is the only difference."""
+    calm = {**fixed_resolve(), **fixed_firms(name)}
+    variation = views.seed_variation(make_scenario(name, **calm).config)
+    assert variation.identical and "Every seed is the same run" in variation.note
+    runs = [played(name, rounds=30, seed=s, **calm).trajectory() for s in range(4)]
+    for other in runs[1:]:
+        pd.testing.assert_frame_equal(runs[0], other)
+    drawn = views.seed_variation(make_scenario(name, **fixed_resolve()).config)
+    assert drawn.same_negotiation and not drawn.identical
+    assert "changes only the firms drawn" in drawn.note
+    noisy = {**calm, "negotiation.implementation_noise": 0.3}
+    assert not views.seed_variation(make_scenario(name, **noisy).config).same_negotiation
+    paths = {tuple(moves_of(played(name, rounds=30, seed=s, **noisy))) for s in range(4)}
     assert len(paths) > 1
 
 
+def test_the_default_scenario_without_chance_replays_one_negotiation():
+    """For the default scenario the firm draw alone changes no move (5 seeds); its
+    shipped resolve, drawn per run, does."""
+    fixed = [moves_of(played(rounds=40, seed=s, **fixed_resolve())) for s in range(5)]
+    assert all(m == fixed[0] for m in fixed)
+    shipped = {tuple(moves_of(played(rounds=40, seed=s))) for s in range(5)}
+    assert len(shipped) > 1
+
+
 def test_path_count_of_ensembles():
-    same = run_ensemble(make_scenario(), 4, rounds=15, workers=1)
+    same = run_ensemble(make_scenario(**fixed_resolve()), 4, rounds=15, workers=1)
     assert views.path_count(same, ("us", "cn")) == 1
     assert "All 4 runs took the same path" in views.same_path_note(same, ("us", "cn"))
-    noisy = make_scenario(**{"negotiation.implementation_noise": 0.3})
+    noisy = make_scenario(**fixed_resolve(**{"negotiation.implementation_noise": 0.3}))
     varied = run_ensemble(noisy, 4, rounds=15, workers=1)
     assert views.path_count(varied, ("us", "cn")) > 1
     assert views.same_path_note(varied, ("us", "cn")) == ""

@@ -158,7 +158,7 @@ def SettingsPanel(session: Session):
 
 
 def draft_note(session: Session) -> str:
-    """The same-run note for the settings being edited (empty when seeds can differ)."""
+    """The same-run note for the settings being edited (empty when chance plays a part)."""
     base = session.base.value
     try:
         scenario = st.apply(base, session.draft.value)
@@ -169,7 +169,7 @@ def draft_note(session: Session) -> str:
 
 @solara.component
 def SeedNote(session: Session):
-    """Says when every seed plays the same negotiation with the settings on the panel."""
+    """Says when nothing in the negotiation is left to chance with the panel's settings."""
     text = solara.use_memo(lambda: draft_note(session), [session.base.value, session.draft.value])
     Note(text, "same-run-settings")
 
@@ -340,10 +340,12 @@ def round_line(run: LiveRun, n: int, playing: bool) -> str:
     date = fmt_date(info.date_of(max(n, 1)))
     flag = ""
     if run.seeds.same_negotiation:
-        flag = (
-            f' · <span class="ns-same-run-flag" title="{esc(run.seeds.note)}">every seed '
-            "plays this same negotiation</span>"
+        what = (
+            "every seed is this same run"
+            if run.seeds.identical
+            else "seeds differ only in the firms drawn"
         )
+        flag = f' · <span class="ns-same-run-flag" title="{esc(run.seeds.note)}">{what}</span>'
     return (
         f'<div class="ns-round-line"><span class="ns-round" data-round="{n}" '
         f'data-playing="{str(playing).lower()}">Round <b>{n}</b> of {info.horizon}</span> · '

@@ -352,7 +352,7 @@ def CompareEditor(session: Session, which: str, value: solara.Reactive):
 
 
 def compare_note(session: Session) -> str:
-    """The same-run note for whichever of settings A and B make every seed the same."""
+    """The same-run note for whichever of settings A and B leave nothing to chance."""
     same = []
     for which, value in (("A", session.compare_a.value), ("B", session.compare_b.value)):
         try:
@@ -365,8 +365,8 @@ def compare_note(session: Session) -> str:
         return ""
     who = "both settings" if len(same) == 2 else f"setting {same[0]}"
     return (
-        f"With {who}, every seed plays the same negotiation: the strategies are "
-        "deterministic and there is no perception noise, implementation noise or deal-break "
+        f"With {who}, nothing in the negotiation is left to chance: the strategies are "
+        "deterministic, the private resolve is fixed and there is no noise or deal-break "
         "hazard, so the seeds change only the firms drawn and the shares are not chances."
     )
 

@@ -13,7 +13,6 @@ from negotiation_sim.ui.html import (
     esc,
     lobby_chip,
     meter,
-    note,
     outcome_banner,
     outcome_swatch,
     stage_matrix,
@@ -225,12 +224,6 @@ def stage_caption(run: LiveRun) -> str:
         "round. ★ Nash equilibrium (neither gains by changing its move alone); ● the moves "
         "actually made."
     )
-
-
-def seed_note_html(run: LiveRun) -> str:
-    """The note shown when every seed plays the same negotiation (empty otherwise)."""
-    text = run.seeds.note
-    return note(esc(text), "same-run") if text else ""
 
 
 def cards_html(run: LiveRun, n: int, error: str) -> str:

@@ -63,9 +63,10 @@ HOW_TO = (
     "concede. <b>The moves table</b> lists the rounds newest first, highlights the rounds "
     "where something happened and folds quiet stretches into one line.</li>"
     "<li><b>Ensemble</b> repeats the run with many seeds; <b>Compare</b> does it for two "
-    "settings side by side. When nothing in the negotiation is random (deterministic "
-    "strategies, no noise), every seed plays the same negotiation and the page says "
-    "so.</li></ol>"
+    "settings side by side. When nothing in the negotiation is left to chance "
+    "(deterministic strategies, fixed private resolve, no noise), seeds differ only in "
+    "the firms drawn, and the page says so; after an ensemble it also says when all its "
+    "runs took the same path.</li></ol>"
     "<p><b>Outcome states</b>: "
     + "; ".join(f"{outcome_swatch(o)}: {esc(OUTCOME_MEANINGS[o])}" for o in OUTCOMES)
     + ".</p><p>The model, its equations and sources are documented in docs/model.md; the "

@@ -116,26 +116,46 @@ def scenario_info(scenario: Scenario, horizon: int | None = None) -> ScenarioInf
 # ---------------------------------------------------------------------- seeds
 @dataclass(frozen=True, slots=True)
 class SeedVariation:
-    """Whether anything in the negotiation is drawn at random. ``sources`` names each
-    random element; with none, every seed plays the same negotiation (a seed then
-    changes only the firms drawn) and ``note`` says so."""
+    """What a seed changes in a run. ``sources`` names each random element of the
+    negotiation (stochastic strategies, private resolve, noise, hazard); ``firms_fixed``
+    says the firm draws are degenerate too. Without sources, seeds differ only by the
+    firms drawn, and ``note`` says so: with ``firms_fixed`` every seed is the same run."""
 
     sources: tuple[str, ...]
+    firms_fixed: bool = False
 
     @property
     def same_negotiation(self) -> bool:
+        """Nothing in the negotiation is left to chance (only the firm draw differs)."""
         return not self.sources
+
+    @property
+    def identical(self) -> bool:
+        """Every seed is exactly the same run."""
+        return not self.sources and self.firms_fixed
 
     @property
     def note(self) -> str:
         if self.sources:
             return ""
+        why = (
+            "the strategies are deterministic, the governments' private resolve is fixed, "
+            "and there is no perception noise, implementation noise or deal-break hazard"
+        )
+        fix = (
+            "To see uncertainty, add noise or choose a strategy that randomises "
+            f"({', '.join(stochastic_strategies())})."
+        )
+        if self.firms_fixed:
+            return (
+                f"Every seed is the same run with these settings: {why}, and every firm "
+                f"is drawn from a single value. An ensemble repeats one run. {fix}"
+            )
         return (
-            "Every seed plays the same negotiation with these settings: both strategies "
-            "are deterministic and there is no perception noise, implementation noise or "
-            "deal-break hazard. A seed changes only the firms drawn, so many seeds repeat "
-            "one story and their shares are not chances. To see uncertainty, add noise or "
-            f"choose a strategy that randomises ({', '.join(stochastic_strategies())})."
+            f"Nothing in the negotiation is left to chance with these settings: {why}. A "
+            "seed changes only the firms drawn, so different seeds often replay the same "
+            "negotiation, and an ensemble's shares show how much the firm draw matters, "
+            f"not how likely each outcome is. {fix}"
         )
 
 
@@ -145,13 +165,20 @@ def stochastic_strategies() -> list[str]:
 
 
 def seed_variation(config: ScenarioConfig) -> SeedVariation:
-    """What is random in a run of ``config``: the strategies' classifiers (``stochastic``)
-    and the negotiation's noise settings and deal-break hazard."""
+    """What is random in a run of ``config`` besides the firms drawn: the strategies'
+    classifiers (``stochastic``), each government's private resolve (drawn per run from
+    its ranges; a third country's only counts when its strategy reads payoffs), and the
+    negotiation's noise settings and deal-break hazard."""
     sources = []
     for gid, gov in config.governments.items():
         strategy = get_strategy(gov.strategy, **gov.strategy_params)
         if strategy.classifier.get("stochastic"):
             sources.append(f"{gid}'s strategy {strategy.name} randomises")
+        ranges = (gov.resolve.cost_tolerance_bn, gov.resolve.audience_sensitivity,
+                  gov.resolve.grievance_bn)  # fmt: skip
+        counts = gid in config.parties or strategy.classifier.get("uses_payoffs")
+        if counts and any(hi > lo for lo, hi in ranges):
+            sources.append(f"{gid}'s private resolve is drawn per run")
     neg = config.negotiation
     for value, what in (
         (neg.perception_noise, "perception noise"),
@@ -160,4 +187,14 @@ def seed_variation(config: ScenarioConfig) -> SeedVariation:
     ):
         if value > 0:
             sources.append(f"{what} {value:g}")
-    return SeedVariation(tuple(sources))
+    return SeedVariation(tuple(sources), firms_fixed(config))
+
+
+def firms_fixed(config: ScenarioConfig) -> bool:
+    """Whether every firm of every group is drawn from a single value (no spread)."""
+    for group in config.firms.values():
+        spans = (group.margin, group.export_spread, group.rare_earth_dependence,
+                 group.stockpile_weeks, group.tech_dependence, group.reroute_capacity)  # fmt: skip
+        if group.size_sigma > 0 or any(hi > lo for lo, hi in spans):
+            return False
+    return True

@@ -8,6 +8,7 @@ play can step past any given round.
 from __future__ import annotations
 
 from browser_support import SERVER_LOG, open_app, shot
+from seed_support import fixed_resolve_text
 
 from negotiation_sim import app_assets
 from negotiation_sim.scenario import ScenarioError, loads_scenario, resolve_path
@@ -138,7 +139,7 @@ def test_strategy_change_takes_effect_on_reset(app):
     page, watch = app
     choose(page, "Strategy of United States", "AlwaysEscalate")
     page.locator(".ns-pending").wait_for()  # changed, not applied yet
-    assert "DeadlineBrinkmanship" in page.locator(".ns-party-card-0").inner_text()
+    assert "CrisisBargainer" in page.locator(".ns-party-card-0").inner_text()
     page.locator(".ns-apply").click()
     page.wait_for_function(
         "document.querySelector('.ns-party-card-0').innerText.includes('AlwaysEscalate')"
@@ -192,7 +193,7 @@ def test_bad_upload_shows_validate_messages_and_app_keeps_working(app, tmp_path,
     page, watch = app
     text = resolve_path("classroom_basic").read_text(encoding="utf-8")
     bad = text.replace("elasticity = 2.5", "elasticity = -1.0", 1).replace(
-        'strategy = "TitForTat"', 'strategy = "TitForTwoTats"', 1
+        'strategy = "CrisisBargainer"', 'strategy = "TitForTwoTats"', 1
     )
     assert bad != text
     path = tmp_path / "broken_classroom.toml"
@@ -246,9 +247,8 @@ def test_small_ensemble_probabilities_add_up(app, screenshots):
     progress = page.locator(".ns-progress-ensemble")
     assert progress.get_attribute("data-status") == "done"
     assert progress.get_attribute("data-done") == "20"
-    # the default settings play one negotiation for every seed: the page says so twice
-    assert page.locator(".ns-note-same-run").is_visible()
-    assert "All 20 runs took the same path" in page.locator(".ns-note-same-path").inner_text()
+    # the shipped scenario draws each government's private resolve per run: no same-run note
+    assert page.locator(".ns-note-same-run").count() == 0
     for name in ("phase", "fans", "outcomes", "shares"):
         assert page.locator(f"img[data-chart={name}]").count() == 1
     shot(page, screenshots / "app-04-ensemble.png")
@@ -344,7 +344,7 @@ def test_two_sessions_do_not_share_state(browser, app_url, screenshots):
         )
         assert current_round(a) == 4
         assert current_round(b) == 0
-        assert "TitForTat" in a.locator(".ns-party-card-1").inner_text()
+        assert "CrisisBargainer" in a.locator(".ns-party-card-1").inner_text()
         assert "AlwaysConcede" not in a.locator(".ns-party-card-1").inner_text()
         # a page loaded later starts fresh too
         third = browser.new_context()
@@ -395,12 +395,30 @@ def test_first_screen_at_1280x720(browser, app_url, screenshots):
         context.close()
 
 
-def test_same_run_note_follows_the_noise_and_sliders_show_values(app, screenshots):
+def test_same_run_note_follows_the_chance_and_sliders_show_values(app, tmp_path, screenshots):
+    """No note for the shipped scenario (its resolve is drawn per run); a scenario that
+    leaves nothing to chance gets the notes, and an ensemble of it says all its runs took
+    one path; perception noise (its slider shows the value) removes the notes."""
     page, watch = app
+    assert page.locator(".ns-same-run-flag").count() == 0
+    assert page.locator(".ns-note-same-run-settings").count() == 0
+    calm = tmp_path / "calm_us_china.toml"
+    calm.write_text(fixed_resolve_text(), encoding="utf-8")
+    page.locator("input[type=file]").set_input_files(str(calm))
     flag = page.locator(".ns-same-run-flag")
-    assert flag.is_visible() and "every seed" in flag.inner_text()
+    flag.wait_for(timeout=60_000)
+    assert "firms drawn" in flag.inner_text()
     settings_note = page.locator(".ns-note-same-run-settings")
-    assert "deterministic" in settings_note.inner_text()
+    assert "left to chance" in settings_note.inner_text()
+    page.get_by_role("tab", name="Ensemble").click()
+    page.locator(".ns-note-same-run").wait_for()
+    set_number(page, "Runs (seeds)", "10", then=".ns-run-ensemble:has-text('Run 10 seeds')")
+    page.locator(".ns-run-ensemble").click()
+    page.locator(".ns-outcomes-ensemble").wait_for(timeout=120_000)
+    same = page.locator(".ns-note-same-path").inner_text()
+    assert "All 10 runs took the same path" in same
+    shot(page, screenshots / "app-07-same-run-notes.png")
+    page.get_by_role("tab", name="Live run").click()
     slider = page.locator(".ns-slider-perception")
     assert "Perception noise: 0.00" in slider.inner_text()
     slider.locator("[role=slider]").focus()
@@ -416,5 +434,5 @@ def test_same_run_note_follows_the_noise_and_sliders_show_values(app, screenshot
     page.get_by_role("tab", name="Ensemble").click()
     page.locator(".ns-run-ensemble").wait_for()
     assert page.locator(".ns-note-same-run").count() == 0
-    shot(page, screenshots / "app-07-noise-no-note.png")
+    shot(page, screenshots / "app-08-noise-no-note.png")
     watch.assert_clean()
