@@ -94,8 +94,9 @@ def live_step(label: str, overrides: dict, history: int = 100, timed: int = 50) 
         session.firms.full_redraws - redraws[1],
     )
     # breakdown: the same work outside the page, on a fresh run of the same settings
-    from negotiation_sim.app.live_charts import FirmsChart, TimelineChart
+    from negotiation_sim.app.firms_chart import FirmsChart
     from negotiation_sim.app.live_run import LiveRun
+    from negotiation_sim.app.timeline_chart import TimelineChart
 
     other = LiveRun(run.scenario, run.seed)
     timeline, firms = TimelineChart(), FirmsChart()

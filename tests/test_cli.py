@@ -371,6 +371,8 @@ def test_run_out_writes_trajectory_and_summary(
     assert path.is_file(), result
     if file.endswith(".csv"):
         frame = pd.read_csv(path)
+        noise = re.compile(r"\d\.\d*(?:0{9}|9{9})\d")  # e.g. 55.00000000000001
+        assert not noise.search(path.read_text(encoding="utf-8")), "float noise in the CSV"
     elif file.endswith(".parquet"):
         frame = pd.read_parquet(path)
     else:

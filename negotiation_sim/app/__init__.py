@@ -3,18 +3,8 @@ settings, export data and charts. ``solara run app.py`` serves ``Page``; see doc
 """
 
 from negotiation_sim.app.page import Page
+from negotiation_sim.ui.server import configure_server
 
-
-def _configure_server() -> None:
-    """No "runs on Solara" badge over the charts, and a page title of our own."""
-    try:
-        import solara.server.settings as settings
-    except ImportError:  # solara without its server (e.g. in a notebook)
-        return
-    settings.theme.show_banner = False
-    settings.theme.title = "Trade negotiation simulator"
-
-
-_configure_server()
+configure_server("Trade negotiation simulator")
 
 __all__ = ["Page"]

@@ -12,11 +12,14 @@ from ipyvuetify.extra import FileInput
 from ipyvuetify.extra import file_input as _file_input
 
 from negotiation_sim.app import settings as st
-from negotiation_sim.app.live_run import LiveRun, fmt_date
+from negotiation_sim.app.live_run import LiveRun
+from negotiation_sim.app.live_text import fmt_date
 from negotiation_sim.app.session import SPEEDS, Session
-from negotiation_sim.app.style import PARTY_COLOURS, esc, swatch
-from negotiation_sim.app.widgets import ErrorBox, Help
 from negotiation_sim.strategies import STRATEGIES
+from negotiation_sim.ui.components import ErrorBox, Help, Note
+from negotiation_sim.ui.html import esc, swatch
+from negotiation_sim.ui.palette import PARTY_COLOURS
+from negotiation_sim.views import seed_variation
 
 
 # ---------------------------------------------------------------------- upload
@@ -101,7 +104,7 @@ def SettingsPanel(session: Session):
         with solara.Details("About this scenario"):
             solara.HTML(
                 tag="div",
-                unsafe_innerHTML=esc(base.data["scenario"]["description"]),
+                unsafe_innerHTML=esc(base.config.meta.description),
                 style="font-size:13px",
             )
         solara.HTML(
@@ -120,7 +123,7 @@ def SettingsPanel(session: Session):
             on_value=lambda v: session.draft.set(replace(session.draft.value, rounds=v)),
             classes=["ns-rounds"],
         )
-        days = base.data["scenario"]["round_days"]
+        days = base.config.meta.round_days
         Help(f"How many rounds to play (1 to {st.MAX_ROUNDS}); one round is {days} days.")
         solara.InputInt(
             "Seed",
@@ -129,6 +132,7 @@ def SettingsPanel(session: Session):
             classes=["ns-seed"],
         )
         Help("A whole number; the same seed and settings give the same run.")
+        SeedNote(session)
         ErrorBox("These settings cannot be applied:", session.settings_errors.value, "settings")
         if draft != applied:
             solara.Warning(
@@ -153,20 +157,37 @@ def SettingsPanel(session: Session):
             )
 
 
+def draft_note(session: Session) -> str:
+    """The same-run note for the settings being edited (empty when chance plays a part)."""
+    base = session.base.value
+    try:
+        scenario = st.apply(base, session.draft.value)
+    except Exception:  # invalid settings: their problems are shown instead
+        return ""
+    return seed_variation(scenario.config).note
+
+
+@solara.component
+def SeedNote(session: Session):
+    """Says when nothing in the negotiation is left to chance with the panel's settings."""
+    text = solara.use_memo(lambda: draft_note(session), [session.base.value, session.draft.value])
+    Note(text, "same-run-settings")
+
+
 @solara.component
 def StrategyEditor(session: Session, k: int, gid: str):
     base = session.base.value
     draft = session.draft.value
-    gov = base.data["governments"][gid]
+    gov_name = base.config.governments[gid].name
     name = draft.strategy.get(gid, "")
     values = list(st.APP_STRATEGIES)
     if name and name not in values:
         values.append(name)
-    title = f"{swatch(PARTY_COLOURS[k])}{esc(gov['name'])} ({esc(gid)})"
+    title = f"{swatch(PARTY_COLOURS[k])}{esc(gov_name)} ({esc(gid)})"
     with solara.Column(gap="0px", classes=[f"ns-strategy-{gid}"]):
         solara.HTML(tag="div", unsafe_innerHTML=title, style="font-weight:600;margin-top:4px")
         solara.Select(
-            label=f"Strategy of {gov['name']}",
+            label=f"Strategy of {gov_name}",
             values=values,
             value=name,
             on_value=lambda v: session.draft.set(session.draft.value.with_strategy(gid, v)),
@@ -187,7 +208,7 @@ def StrategyEditor(session: Session, k: int, gid: str):
                     if v is not None:
                         session.draft.set(session.draft.value.with_param(gid, key, v))
 
-                label = f"{key} ({gov['name']})"
+                label = f"{key} ({gov_name})"
                 if spec.integer:
                     solara.InputInt(label, value=int(value), on_value=set_value)
                 else:
@@ -195,6 +216,11 @@ def StrategyEditor(session: Session, k: int, gid: str):
                 Help(
                     f"{spec.doc} (allowed {spec.low:g} to {spec.high:g}, default {spec.default:g})"
                 )
+
+
+def slider_label(name: str, value: float, fmt: str) -> str:
+    """A slider's label with its value: ``"Perception noise: 0.05"``."""
+    return f"{name}: {fmt.format(value)}"
 
 
 @solara.component
@@ -211,55 +237,47 @@ def EconomyEditor(session: Session):
         on_value=lambda v: v is not None and update(elasticity=v),
         classes=["ns-elasticity"],
     )
-    default = base.data["economy"]["elasticity"]
+    default = base.config.economy.elasticity
     Help(
         f"economy.elasticity: how strongly imports fall as tariffs raise prices "
         f"(0 to 20; this scenario {default:g})."
     )
     groups = st.rare_earth_groups(base)
-    solara.SliderFloat(
-        "Rare-earth stockpiles (× scenario)",
-        value=draft.stockpile_scale,
-        min=0.0,
-        max=4.0,
-        step=0.25,
-        on_value=lambda v: update(stockpile_scale=v),
-        disabled=not groups,
-    )
+    ValueSlider(
+        "Rare-earth stockpiles", "stockpile", draft.stockpile_scale, "×{:g} scenario", 4.0,
+        0.25, lambda v: update(stockpile_scale=v), disabled=not groups,
+    )  # fmt: skip
     if groups:
-        first = base.data["firms"][groups[0]]["stockpile_weeks"]
+        first = base.config.firms[groups[0]].stockpile_weeks
         m = draft.stockpile_scale
         Help(
-            f"Now ×{m:g}. Scales the weeks of rare-earth stock held by the {len(groups)} firm "
-            f"groups that need rare earths (e.g. {groups[0]}: {first[0] * m:g}–{first[1] * m:g} "
-            "weeks); bigger stocks let them ride out export controls longer."
+            f"Scales the weeks of rare-earth stock held by the {len(groups)} firm groups that "
+            f"need rare earths (e.g. {groups[0]}: {first[0] * m:g}–{first[1] * m:g} weeks); "
+            "bigger stocks let them ride out export controls longer."
         )
     else:
         Help("This scenario has no firms that depend on rare earths.")
-    solara.SliderFloat(
-        "Perception noise",
-        value=draft.perception_noise,
-        min=0.0,
-        max=0.5,
-        step=0.01,
-        on_value=lambda v: update(perception_noise=v),
-    )
-    Help(
-        "Chance per round that a government misreads its partner's last move "
-        f"(now {draft.perception_noise:.2f})."
-    )
-    solara.SliderFloat(
-        "Implementation noise",
-        value=draft.implementation_noise,
-        min=0.0,
-        max=0.5,
-        step=0.01,
-        on_value=lambda v: update(implementation_noise=v),
-    )
-    Help(
-        "Chance per round that a government's move is replaced by a random one "
-        f"(now {draft.implementation_noise:.2f})."
-    )
+    ValueSlider(
+        "Perception noise", "perception", draft.perception_noise, "{:.2f}", 0.5, 0.01,
+        lambda v: update(perception_noise=v),
+    )  # fmt: skip
+    Help("Chance per round that a government misreads its partner's last move.")
+    ValueSlider(
+        "Implementation noise", "implementation", draft.implementation_noise, "{:.2f}", 0.5,
+        0.01, lambda v: update(implementation_noise=v),
+    )  # fmt: skip
+    Help("Chance per round that a government's move is replaced by a random one.")
+
+
+@solara.component
+def ValueSlider(name: str, key: str, value: float, fmt: str, top: float, step: float,
+                on_value, disabled: bool = False):  # fmt: skip
+    """A slider from 0 to ``top`` whose label shows its value (class ``ns-slider-<key>``)."""
+    with solara.Div(classes=[f"ns-slider-{key}"]):
+        solara.SliderFloat(
+            slider_label(name, value, fmt), value=value, min=0.0, max=top, step=step,
+            on_value=on_value, disabled=disabled,
+        )  # fmt: skip
 
 
 # ---------------------------------------------------------------------- run controls
@@ -268,7 +286,6 @@ SPEED_LABELS = {1.0: "1/s", 2.0: "2/s", 5.0: "5/s", 10.0: "10/s", 0.0: "max"}
 
 @solara.component
 def RunControls(session: Session, run: LiveRun, n: int, playing: bool):
-    info = run.info
     finished = run.finished
     with solara.Row(gap="10px", style={"align-items": "center", "flex-wrap": "wrap"}):
         solara.Button(
@@ -314,17 +331,23 @@ def RunControls(session: Session, run: LiveRun, n: int, playing: bool):
             style={"max-width": "190px"},
             dense=True,
         )
-        date = fmt_date(info.date_of(max(n, 1)))
-        solara.HTML(
-            tag="div",
-            unsafe_innerHTML=(
-                f'<span class="ns-round" data-round="{n}" data-playing="{str(playing).lower()}">'
-                f"Round <b>{n}</b> of {info.horizon}</span> · {esc(date)}"
-                f" · seed {run.seed}"
-            ),
-            style="font-size:15px",
+        solara.HTML(tag="div", unsafe_innerHTML=round_line(run, n, playing))
+
+
+def round_line(run: LiveRun, n: int, playing: bool) -> str:
+    """ "Round 3 of 52 · 12 Nov 2025 · seed 1", flagged when every seed is the same."""
+    info = run.info
+    date = fmt_date(info.date_of(max(n, 1)))
+    flag = ""
+    if run.seeds.same_negotiation:
+        what = (
+            "every seed is this same run"
+            if run.seeds.identical
+            else "seeds differ only in the firms drawn"
         )
-    Help(
-        "Step plays one round; Play keeps stepping at the chosen speed until the horizon; "
-        "Reset starts again with the settings on the left (and their seed)."
+        flag = f' · <span class="ns-same-run-flag" title="{esc(run.seeds.note)}">{what}</span>'
+    return (
+        f'<div class="ns-round-line"><span class="ns-round" data-round="{n}" '
+        f'data-playing="{str(playing).lower()}">Round <b>{n}</b> of {info.horizon}</span> · '
+        f"{esc(date)} · seed {run.seed}{flag}</div>"
     )

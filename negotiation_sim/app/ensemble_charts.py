@@ -7,9 +7,7 @@ the page (drawn once per result, at screen resolution) and for PNG/SVG exports.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 import matplotlib
 import numpy as np
@@ -20,46 +18,23 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
 from negotiation_sim.app.figure import RC, figure_png, new_figure, savefig_bytes
-from negotiation_sim.app.style import OUTCOME_COLOURS, PARTY_COLOURS, outcome_label
 from negotiation_sim.core import OUTCOMES
 from negotiation_sim.runs.ensemble import EnsembleResult
 from negotiation_sim.scenario import Scenario
+from negotiation_sim.ui.palette import OUTCOME_COLOURS, PARTY_COLOURS
+from negotiation_sim.views import ScenarioInfo, party_column, scenario_info, tariff_column
+from negotiation_sim.views.words import outcome_label
 
-
-@dataclass(frozen=True)
-class Context:
-    """What the ensemble charts label things with, read from the scenario."""
-
-    parties: tuple[str, str]
-    short: tuple[str, str]
-    names: tuple[str, str]
-    threshold: float
-    deal_zone: tuple[float, float]
-    start: dt.date
-    round_days: int
+#: what the ensemble charts label things with (``views.scenario_info``)
+Context = ScenarioInfo
 
 
 def context(scenario: Scenario) -> Context:
-    data = scenario.data
-    parties = scenario.parties
-    govs = data["governments"]
-    scale = data["economy"]["escalation_tariff_scale"]
-    tol = data["negotiation"].get("comprehensive_tolerance", 0.0)
-    zone = []
-    for gid in parties:
-        inst = govs[gid]["instruments"]
-        tariff = min(1.0, (govs[gid]["tariff_floor"] + tol) / scale) if "tariff" in inst else 0
-        zone.append(tariff / len(inst) if inst else 0.0)
-    short = tuple(g.upper() if len(g) <= 3 else govs[g]["name"] for g in parties)
-    return Context(
-        parties=parties,
-        short=short,  # type: ignore[arg-type]
-        names=(govs[parties[0]]["name"], govs[parties[1]]["name"]),
-        threshold=float(data["outcomes"]["trade_war_escalation"]),
-        deal_zone=(zone[0], zone[1]),
-        start=data["scenario"]["start_date"],
-        round_days=data["scenario"]["round_days"],
-    )
+    return scenario_info(scenario)
+
+
+def _gids(ctx: Context) -> tuple[str, str]:
+    return ctx.parties[0].gid, ctx.parties[1].gid
 
 
 # ---------------------------------------------------------------------- outcome bars
@@ -124,29 +99,29 @@ def _band(ax, values: np.ndarray, colour: str, label: str) -> None:
 
 def build_fans(fig: Figure, result: EnsembleResult, ctx: Context, which: str = "both") -> None:
     """Median and 10–90% band over rounds: tariffs each direction, escalation indices."""
-    a, b = ctx.parties
+    a, b = _gids(ctx)
     panels = ["tariff", "escalation"] if which == "both" else [which]
     axes = fig.subplots(1, len(panels), squeeze=False)[0]
     for ax, panel in zip(axes, panels, strict=True):
         if panel == "tariff":
             _band(
                 ax,
-                result.series[f"tariff_{a}_{b}"],
+                result.series[tariff_column(a, b)],
                 PARTY_COLOURS[0],
-                f"{ctx.short[0]} on {ctx.short[1]}",
+                f"{ctx.shorts[0]} on {ctx.shorts[1]}",
             )
             _band(
                 ax,
-                result.series[f"tariff_{b}_{a}"],
+                result.series[tariff_column(b, a)],
                 PARTY_COLOURS[1],
-                f"{ctx.short[1]} on {ctx.short[0]}",
+                f"{ctx.shorts[1]} on {ctx.shorts[0]}",
             )
             ax.set_ylabel("Tariff on the partner (%)")
             ax.set_ylim(bottom=0)
             ax.set_title("Tariffs: median and 10–90% of runs", loc="left", fontsize=9.5)
         else:
-            _band(ax, result.series[f"escalation_{a}"], PARTY_COLOURS[0], ctx.short[0])
-            _band(ax, result.series[f"escalation_{b}"], PARTY_COLOURS[1], ctx.short[1])
+            _band(ax, result.series[party_column("escalation", a)], PARTY_COLOURS[0], ctx.shorts[0])
+            _band(ax, result.series[party_column("escalation", b)], PARTY_COLOURS[1], ctx.shorts[1])
             ax.axhline(ctx.threshold, color="#000000", linestyle="--", linewidth=1)
             ax.text(1, ctx.threshold + 0.02, "trade-war threshold", fontsize=7.5, va="bottom")
             ax.set_ylim(0, 1.02)
@@ -174,15 +149,15 @@ def build_fans(fig: Figure, result: EnsembleResult, ctx: Context, which: str = "
 def build_phase(fig: Figure, result: EnsembleResult, ctx: Context) -> None:
     """Each run's path in (escalation of A, escalation of B), coloured by its final
     outcome; the trade-war and comprehensive-deal regions marked."""
-    a, b = ctx.parties
+    a, b = _gids(ctx)
     ax = fig.add_subplot()
     final = result.summaries["outcome"].to_numpy()
     runs = len(final)
     # the indices move in steps, so many runs share segments: shift each run by a small
     # constant (at most 0.012) so that paths on top of each other stay visible
     jitter = np.random.default_rng(0).uniform(-0.012, 0.012, size=(2, runs, 1))
-    x = result.series[f"escalation_{a}"] + jitter[0]
-    y = result.series[f"escalation_{b}"] + jitter[1]
+    x = result.series[party_column("escalation", a)] + jitter[0]
+    y = result.series[party_column("escalation", b)] + jitter[1]
     alpha = float(np.clip(5.0 / max(runs, 1), 0.03, 0.5))
     t = ctx.threshold
     ax.add_patch(

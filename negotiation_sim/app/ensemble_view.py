@@ -11,6 +11,7 @@ import solara
 
 from negotiation_sim.app import ensemble_charts as ec
 from negotiation_sim.app import settings as st
+from negotiation_sim.app.controls import ValueSlider
 from negotiation_sim.app.session import (
     MAX_ENSEMBLE_RUNS,
     EnsembleJob,
@@ -18,12 +19,14 @@ from negotiation_sim.app.session import (
     Session,
     Setting,
 )
-from negotiation_sim.app.style import OUTCOME_COLOURS, esc, outcome_label, swatch
-from negotiation_sim.app.widgets import Caption, Downloads, ErrorBox, Help, StaticImage
+from negotiation_sim.app.widgets import StaticImage
 from negotiation_sim.core import OUTCOMES
 from negotiation_sim.runs.ensemble import EnsembleResult
 from negotiation_sim.runs.execution import default_workers
 from negotiation_sim.scenario import ScenarioError
+from negotiation_sim.ui.components import Caption, Downloads, ErrorBox, Help, Note
+from negotiation_sim.ui.html import esc, outcome_swatch
+from negotiation_sim.views import same_path_note, seed_variation
 
 
 # ---------------------------------------------------------------------- shared pieces
@@ -37,7 +40,7 @@ def outcome_table_html(tables: list[tuple[str, pd.DataFrame]], name: str) -> str
     rows = []
     indexed = [(label, t.set_index("outcome")) for label, t in tables]
     for outcome in OUTCOMES:
-        cells = [f"<td>{swatch(OUTCOME_COLOURS[outcome])}{esc(outcome_label(outcome))}</td>"]
+        cells = [f"<td>{outcome_swatch(outcome)}</td>"]
         for s, (_, t) in enumerate(indexed):
             row = t.loc[outcome]
             cells.append(
@@ -187,6 +190,8 @@ def EnsembleView(session: Session):
             ),
             classes=["ns-lead"],
         )
+        if scenario is not None:
+            Note(seed_variation(scenario.config).note, "same-run")
         JobControls(job, start, runs, seed, workers, "ensemble", "Run {runs} seeds")
         if state.results and state.settings:
             EnsembleResults(state.settings[0], state.results[0], state.base_seed)
@@ -211,6 +216,9 @@ def EnsembleFigures(setting: Setting, result: EnsembleResult, base_seed: int):
         [result],
     )
     stem = f"{setting.scenario.stem}_ensemble_{n}runs_seed{base_seed}"
+    gids = (ctx.parties[0].gid, ctx.parties[1].gid)
+    same = solara.use_memo(lambda: same_path_note(result, gids), [result])
+    Note(same, "same-path")
     with solara.Columns([1, 1.35], gutters_dense=True):
         with solara.Column(gap="4px"):
             solara.HTML(
@@ -322,29 +330,45 @@ def CompareEditor(session: Session, which: str, value: solara.Reactive):
     s: st.Settings = value.value
     with solara.Card(f"Setting {which}", margin=0, classes=[f"ns-compare-{which.lower()}"]):
         for gid in base.parties:
-            gov = base.data["governments"][gid]
+            gov_name = base.config.governments[gid].name
             solara.Select(
-                label=f"Strategy of {gov['name']}",
+                label=f"Strategy of {gov_name}",
                 values=list(st.APP_STRATEGIES),
                 value=s.strategy.get(gid),
                 on_value=lambda v, gid=gid: value.set(value.value.with_strategy(gid, v)),
             )
         groups = st.rare_earth_groups(base)
-        solara.SliderFloat(
-            "Rare-earth stockpiles (× scenario)",
-            value=s.stockpile_scale,
-            min=0.0,
-            max=4.0,
-            step=0.25,
-            on_value=lambda v: value.set(replace(value.value, stockpile_scale=v)),
-            disabled=not groups,
-        )
+        ValueSlider(
+            "Rare-earth stockpiles", f"stockpile-{which.lower()}", s.stockpile_scale,
+            "×{:g} scenario", 4.0, 0.25,
+            lambda v: value.set(replace(value.value, stockpile_scale=v)), disabled=not groups,
+        )  # fmt: skip
         solara.InputFloat(
             "Import-demand elasticity",
             value=s.elasticity,
             on_value=lambda v: v is not None and value.set(replace(value.value, elasticity=v)),
         )
         Help("Other settings as in the live run: " + describe(s, session.applied.value) + ".")
+
+
+def compare_note(session: Session) -> str:
+    """The same-run note for whichever of settings A and B leave nothing to chance."""
+    same = []
+    for which, value in (("A", session.compare_a.value), ("B", session.compare_b.value)):
+        try:
+            scenario = session.make_setting(which, value).scenario
+        except ScenarioError:
+            continue
+        if seed_variation(scenario.config).same_negotiation:
+            same.append(which)
+    if not same:
+        return ""
+    who = "both settings" if len(same) == 2 else f"setting {same[0]}"
+    return (
+        f"With {who}, nothing in the negotiation is left to chance: the strategies are "
+        "deterministic, the private resolve is fixed and there is no noise or deal-break "
+        "hazard, so the seeds change only the firms drawn and the shares are not chances."
+    )
 
 
 @solara.component
@@ -385,6 +409,7 @@ def CompareView(session: Session):
             CompareEditor(session, "A", session.compare_a)
             CompareEditor(session, "B", session.compare_b)
         ErrorBox("These settings cannot be applied:", errors, "compare")
+        Note(compare_note(session), "same-run")
         JobControls(job, start, runs, seed, workers, "compare", "Run both, {runs} seeds each")
         if len(state.results) == 2:
             CompareResults(state)
@@ -408,6 +433,10 @@ def CompareResults(state: JobState):
         ],
         [state],
     )
+    gids = (ctx.parties[0].gid, ctx.parties[1].gid)
+    for which, r in (("A", ra), ("B", rb)):
+        text = same_path_note(r, gids)
+        Note(f"Setting {which}: {text}" if text else "", f"same-path-{which.lower()}")
     label_a = describe(sa.settings, sa.settings)
     label_b = describe(sb.settings, sa.settings)
     solara.HTML(

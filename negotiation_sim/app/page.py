@@ -9,66 +9,48 @@ from negotiation_sim.app.controls import SettingsPanel
 from negotiation_sim.app.ensemble_view import CompareView, EnsembleView
 from negotiation_sim.app.live_view import LiveTab, RunExports
 from negotiation_sim.app.session import Session, new_session
-from negotiation_sim.app.style import (
-    CSS,
-    MOVE_SYMBOLS,
-    OUTCOME_COLOURS,
-    OUTCOME_HELP,
-    PARTY_COLOURS,
-    esc,
-    outcome_label,
-    swatch,
-)
+from negotiation_sim.app.style import CSS
 from negotiation_sim.app.widgets import Island
-
-LAYOUT_CSS = """
-.ns-shell { display: flex; gap: 18px; align-items: flex-start; padding: 8px 14px; }
-.ns-side { width: 330px; min-width: 300px; flex: 0 0 330px; max-height: calc(100vh - 20px);
-    overflow-y: auto; position: sticky; top: 8px; padding-right: 6px; }
-.ns-main { flex: 1 1 auto; min-width: 0; }
-.ns-title { font-size: 22px; font-weight: 600; margin: 2px 0 2px 0; }
-@media (max-width: 1000px) {
-  .ns-shell { flex-direction: column; }
-  .ns-side { width: 100%; flex: 1 1 auto; max-height: none; position: static; }
-}
-"""
+from negotiation_sim.core import OUTCOMES
+from negotiation_sim.ui.html import esc, outcome_swatch, swatch
+from negotiation_sim.ui.palette import MOVE_SYMBOLS, PARTY_COLOURS
+from negotiation_sim.views.words import OUTCOME_MEANINGS, instrument_label
 
 
 def lead_html(session: Session) -> str:
+    """The title and a two-line summary of what the page shows."""
     run = session.run.value
     if run is None:
         return ""
     info = run.info
     a, b = info.parties
     instruments = sorted({i for p in info.parties for i in p.instruments})
-    names = {
-        "tariff": "tariffs",
-        "chips": "chip and software export controls",
-        "rare_earth": "rare-earth export controls",
-    }
-    tools = ", ".join(names.get(i, i) for i in instruments)
-    firms = len(run.model.world.firms.group)
+    tools = ", ".join(instrument_label(i) for i in instruments)
+    firms = sum(g.firms for g in info.groups)
     return (
         f"<div class='ns-title'>{esc(info.title)}</div>"
-        f"<p class='ns-lead'>Two governments, {swatch(PARTY_COLOURS[0])}<b>{esc(a.name)}</b> and "
-        f"{swatch(PARTY_COLOURS[1])}<b>{esc(b.name)}</b>, negotiate round by round "
-        f"(one round = {info.round_days} days, {info.horizon} rounds). Each round each "
-        f"chooses to <b>{MOVE_SYMBOLS['escalate']} escalate</b>, "
-        f"<b>{MOVE_SYMBOLS['hold']} hold</b> or <b>{MOVE_SYMBOLS['concede']} concede</b> "
-        f"with its instruments ({esc(tools)}) and may offer a deal. Their {firms} firms gain "
-        "or lose from the tariffs and controls and lobby their government to escalate or "
-        "concede. The run heads for a <b>truce</b>, a <b>deal</b>, a <b>trade war</b> or a "
-        "<b>stalemate</b>: the coloured banner says where it stands. Press <b>Play</b> to "
-        "watch one run; the <b>Ensemble</b> tab runs many seeds to show how likely each "
-        "outcome is.</p>"
+        f"<p class='ns-lead'>{swatch(PARTY_COLOURS[0])}<b>{esc(a.name)}</b> and "
+        f"{swatch(PARTY_COLOURS[1])}<b>{esc(b.name)}</b> negotiate round by round "
+        f"({info.round_days} days each): each chooses to <b>{MOVE_SYMBOLS['escalate']} "
+        f"escalate</b>, <b>{MOVE_SYMBOLS['hold']} hold</b> or <b>{MOVE_SYMBOLS['concede']} "
+        f"concede</b> with its instruments ({esc(tools)}) and may offer a deal, while "
+        f"{firms} firms lobby. The run heads for a <b>truce</b>, a <b>deal</b>, a "
+        "<b>trade war</b> or a <b>stalemate</b> (the banner). <b>Ensemble</b> runs many "
+        "seeds.</p>"
     )
 
 
 HOW_TO = (
     "<h3 style='margin-top:0'>How to read this app</h3>"
     "<ol style='line-height:1.5'>"
+    "<li><b>Step</b> plays one round; <b>Play</b> keeps stepping at the chosen speed until "
+    "the horizon; <b>Reset</b> starts again with the settings on the left (and their "
+    "seed).</li>"
     "<li><b>The banner</b> says the outcome state now, since which round and date, and "
     "whether the escalation indices are rising or falling.</li>"
+    "<li><b>The timeline</b> shows the outcome strip, tariffs, export controls, escalation "
+    "and welfare round by round, with the scenario's calendar (meetings, summits, threats, "
+    "truce expiry, control rules) marked; the dots are the levels before round 1.</li>"
     "<li><b>The two government cards</b> show each side's instruments now (average tariff on "
     "the partner, export-control level 0 none – 3 extraterritorial), its escalation index "
     "(0 = no pressure, 1 = full; the black tick is the trade-war threshold), what its firms "
@@ -76,19 +58,17 @@ HOW_TO = (
     "<li><b>This round</b> shows the moves, any offer or deal, and the one-round "
     "<b>stage game</b>: the payoff each side would get for every pair of moves, with its Nash "
     "equilibria — compare them with what the strategies actually played.</li>"
-    "<li><b>The timeline</b> shows the outcome strip, tariffs, export controls, escalation "
-    "and welfare round by round, with the scenario's calendar (meetings, summits, threats, "
-    "truce expiry, control rules) marked.</li>"
     "<li><b>The firms chart</b> shows which firm groups lose or gain and which way they "
     "lobby: protected firms push to escalate, hurt exporters and importers push to "
-    "concede.</li>"
+    "concede. <b>The moves table</b> lists the rounds newest first, highlights the rounds "
+    "where something happened and folds quiet stretches into one line.</li>"
     "<li><b>Ensemble</b> repeats the run with many seeds; <b>Compare</b> does it for two "
-    "settings side by side.</li></ol>"
+    "settings side by side. When nothing in the negotiation is left to chance "
+    "(deterministic strategies, fixed private resolve, no noise), seeds differ only in "
+    "the firms drawn, and the page says so; after an ensemble it also says when all its "
+    "runs took the same path.</li></ol>"
     "<p><b>Outcome states</b>: "
-    + "; ".join(
-        f"{swatch(OUTCOME_COLOURS[o])}<b>{esc(outcome_label(o))}</b>: {esc(OUTCOME_HELP[o])}"
-        for o in OUTCOME_COLOURS
-    )
+    + "; ".join(f"{outcome_swatch(o)}: {esc(OUTCOME_MEANINGS[o])}" for o in OUTCOMES)
     + ".</p><p>The model, its equations and sources are documented in docs/model.md; the "
     "app in docs/app.md.</p>"
 )
@@ -100,7 +80,7 @@ def Page(session: Session | None = None):
     threads and settings); tests and benchmarks may pass one in to look inside."""
     session = solara.use_memo(lambda: session or new_session(), [])
     tab = solara.use_reactive(0)
-    solara.Style(CSS + LAYOUT_CSS)
+    solara.Style(CSS)
     solara.Title("Trade negotiation simulator")
 
     def stop_on_close():

@@ -21,8 +21,9 @@ from dataclasses import dataclass, field, replace
 import solara
 
 from negotiation_sim.app import settings as st
-from negotiation_sim.app.live_charts import FirmsChart, TimelineChart
+from negotiation_sim.app.firms_chart import FirmsChart
 from negotiation_sim.app.live_run import LiveRun
+from negotiation_sim.app.timeline_chart import TimelineChart
 from negotiation_sim.runs.ensemble import EnsembleResult, run_ensemble
 from negotiation_sim.runs.execution import shared_pool
 from negotiation_sim.scenario import Scenario, ScenarioError, list_scenarios

@@ -1,5 +1,5 @@
-"""Small building blocks of the app's views: chart canvases and images, help captions,
-error boxes and download buttons."""
+"""The app's own building blocks: live chart canvases, chart images and render islands
+(help captions, error boxes and downloads are in the shared kit, ``ui.components``)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ import reacton
 import solara
 
 from negotiation_sim.app.figure import LayeredChart
-from negotiation_sim.app.style import esc
 from negotiation_sim.core.resources import package_file
 
 
@@ -63,50 +62,6 @@ def StaticImage(png: bytes, alt: str, name: str, max_width: int | None = None):
         tag="img",
         attributes={"src": data_uri(png), "alt": alt, "data-chart": name, "style": style},
     )
-
-
-@solara.component
-def Help(text: str):
-    """A short explanation under a control or a chart."""
-    solara.HTML(tag="div", unsafe_innerHTML=esc(text), classes=["ns-help"])
-
-
-@solara.component
-def Caption(html: str):
-    solara.HTML(tag="div", unsafe_innerHTML=html, classes=["ns-caption"])
-
-
-@solara.component
-def ErrorBox(title: str, messages: list[str], name: str):
-    """Problems, one per line, in a red box that stays until the next attempt."""
-    if not messages:
-        return
-    body = "\n".join(messages)
-    with solara.v.Alert(type="error", outlined=True, dense=True, class_=f"ns-error-{name}"):
-        solara.HTML(tag="div", unsafe_innerHTML=f"<b>{esc(title)}</b>")
-        solara.HTML(tag="pre", unsafe_innerHTML=esc(body), classes=["ns-errors"])
-
-
-@solara.component
-def Downloads(items: list[tuple[str, str, Callable[[], bytes | str], str]], name: str):
-    """Download buttons: (label, filename, data callable, mime type); the data is made
-    only when the button is pressed."""
-    with solara.Row(gap="6px", style={"flex-wrap": "wrap"}, classes=[f"ns-downloads-{name}"]):
-        for label, filename, data, mime in items:
-            solara.FileDownload(
-                data,
-                filename=filename,
-                mime_type=mime,
-                children=[
-                    solara.Button(
-                        label,
-                        icon_name="mdi-download",
-                        small=True,
-                        outlined=True,
-                        color="primary",
-                    )
-                ],
-            )
 
 
 @solara.component

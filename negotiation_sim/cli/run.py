@@ -11,6 +11,7 @@ from typing import Any
 
 from negotiation_sim.cli import common
 from negotiation_sim.cli.common import EXIT_OK, CliError, add_set, echo, human_seats, load
+from negotiation_sim.views import csv_text
 
 FORMATS = ("csv", "parquet", "json")
 
@@ -206,8 +207,8 @@ def write_outputs(result, report: dict[str, Any], out: Path, fmt: str) -> list[P
         if result.trajectory is not None:
             path = out / f"trajectory.{fmt}"
             frame = result.trajectory
-            if fmt == "csv":
-                frame.to_csv(path, index=False)
+            if fmt == "csv":  # floats to 12 significant digits: no 55.00000000000001
+                path.write_text(csv_text(frame), encoding="utf-8")
             elif fmt == "parquet":
                 frame.to_parquet(path, index=False)
             else:

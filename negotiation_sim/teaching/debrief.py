@@ -33,14 +33,7 @@ from negotiation_sim.scenario import Scenario, load_scenario
 from negotiation_sim.strategies import get_strategy
 from negotiation_sim.strategies.base import Strategy
 from negotiation_sim.teaching.game import ReplayStrategy, library_strategies, move_from_dict
-
-OUTCOME_WORDS = {
-    "deal": "a comprehensive deal",
-    "truce": "a truce",
-    "trade_war": "a trade war",
-    "stalemate": "a stalemate (no deal, and no trade war)",
-    "ongoing": "no settled outcome",
-}
+from negotiation_sim.views.words import OUTCOME_WORDS
 
 
 @dataclass(frozen=True)

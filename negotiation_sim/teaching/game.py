@@ -23,22 +23,13 @@ import numpy as np
 
 from negotiation_sim.abm.model import NegotiationModel, Overrides
 from negotiation_sim.core import CONTROL_LEVELS, Action, Move, Package
-from negotiation_sim.economy.world import CONTROL_COLUMNS
 from negotiation_sim.game.calendar import event_round
 from negotiation_sim.game.offers import build_offer
 from negotiation_sim.scenario import Scenario, ScenarioError, load_scenario, parse_overrides
 from negotiation_sim.strategies import STRATEGIES, Human, get_strategy
 from negotiation_sim.strategies.base import GameView, Strategy, choose_instrument
-
-#: lobbying stance (profit change relative to free-trade profit) below which a sector
-#: is reported as quiet
-QUIET_STANCE = 0.02
-
-INSTRUMENT_LABELS = {
-    "tariff": "tariffs",
-    "rare_earth": "rare-earth exports",
-    "chips": "chip exports",
-}
+from negotiation_sim.views.firms import FirmReport, firm_reports
+from negotiation_sim.views.words import INSTRUMENT_LABELS
 
 
 class TeachingError(ValueError):
@@ -128,19 +119,6 @@ class ReplayStrategy(Strategy):
 
 
 # ---------------------------------------------------------------------- what a seat sees
-@dataclass(frozen=True)
-class FirmReport:
-    """What one firm group of the student's country is saying."""
-
-    group: str
-    label: str
-    firms: int
-    stance: float  # political-weighted mean stance, > 0 pushes for escalation
-    profit_change: float  # group profit change vs free trade, fraction
-    verdict: str  # "escalate", "concede" or "quiet"
-    reasons: tuple[str, ...]
-
-
 @dataclass(frozen=True)
 class UpcomingEvent:
     round: int
@@ -591,78 +569,7 @@ class Game:
 
     def firm_reports(self, gid: str) -> list[FirmReport]:
         """What each firm group of ``gid``'s country is lobbying for, and why."""
-        m = self.model
-        world, pop, table = m.world, m.population, m.world.firms
-        gov = m.governments[gid]
-        partner = m.governments[self.partner_of(gid)]
-        c = m.index[gid]
-        reports = []
-        if m.round == 0:
-            return reports
-        my_tariffs = gov.tariffs.get(partner.gid, {})
-        their_tariffs = partner.tariffs.get(gid, {})
-        for g, group in enumerate(world.groups):
-            sel = (table.group == g) & (table.country == c)
-            if not sel.any():
-                continue
-            weights = table.political_weight[sel]
-            stance = float(np.average(pop.stance[sel], weights=weights)) if weights.sum() else 0.0
-            base = float(pop.base[sel].sum())
-            change = float(pop.delta[sel].sum()) / base if base > 0 else 0.0
-            sector = world.group_sector[g]
-            reasons = self._reasons(sel, sector, gov, partner, my_tariffs, their_tariffs)
-            verdict = "quiet"
-            if stance >= QUIET_STANCE:
-                verdict = "escalate"
-            elif stance <= -QUIET_STANCE:
-                verdict = "concede"
-            roles = _roles(table, sel)
-            label = f"{sector.replace('_', ' ').capitalize()} ({', '.join(roles) or 'firms'})"
-            reports.append(
-                FirmReport(group, label, int(sel.sum()), stance, change, verdict, tuple(reasons))
-            )
-        return sorted(reports, key=lambda r: r.stance)
-
-    def _reasons(self, sel, sector, gov, partner, my_tariffs, their_tariffs) -> list[str]:
-        m = self.model
-        table, state = m.world.firms, m.population.state
-        p_name, levels = partner.name, m.policy.controls
-        out = []
-        if table.exports_free[sel].sum() > 0:
-            t = their_tariffs.get(sector)
-            if t is not None:
-                out.append(f"{p_name}'s {t:.0f}% tariff hits their exports")
-        if table.competing[sel].sum() > 0:
-            t = my_tariffs.get(sector)
-            if t is not None and t > 0.5:
-                out.append(f"our {t:.0f}% tariff shields them from imports")
-            elif t is not None:
-                out.append("no tariff of ours shields them from imports any more")
-        if table.imports_free[sel].sum() > 0:
-            t = my_tariffs.get(sector)
-            if t is not None:
-                out.append(f"they pay our {t:.0f}% tariff on the goods they import")
-        dependent = sel & (table.rare_earth_dependence > 0)
-        if dependent.any():
-            short = int(np.count_nonzero(state.short_weeks[dependent] > 0))
-            stock = float(np.median(state.stockpile[dependent]))
-            re_level = max(int(levels[i, CONTROL_COLUMNS["rare_earth"]]) for i in _holders(m, 0))
-            text = f"rare-earth stockpiles at about {stock:.0f} weeks"
-            if re_level:
-                text += f" under {CONTROL_LEVELS[re_level]} controls"
-            if short:
-                text += f"; {short} firms already short"
-            out.append(text)
-        if table.tech_exports[sel].sum() > 0 and "chips" in gov.controls:
-            level = gov.controls["chips"]
-            out.append(f"our chip controls ({CONTROL_LEVELS[level]}) limit their sales to {p_name}")
-        if table.tech_dependence[sel].sum() > 0 and "chips" in partner.controls:
-            level = partner.controls["chips"]
-            out.append(f"they need chips that {p_name} controls ({CONTROL_LEVELS[level]})")
-        if table.rare_earth_exports[sel].sum() > 0 and "rare_earth" in gov.controls:
-            level = gov.controls["rare_earth"]
-            out.append(f"our rare-earth controls ({CONTROL_LEVELS[level]}) limit their sales")
-        return out
+        return firm_reports(self.model, gid)
 
     def history(self, gid: str) -> list[RoundLine]:
         """Played rounds as seen from ``gid``'s seat (the partner's moves as perceived)."""
@@ -814,23 +721,3 @@ def _plain(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
-
-
-def _holders(m: NegotiationModel, col: int) -> list[int]:
-    holders = [int(i) for i in np.flatnonzero(m.world.holds[:, col])]
-    return holders or [0]
-
-
-def _roles(table, sel) -> list[str]:
-    roles = []
-    if table.exports_free[sel].sum() > 0:
-        roles.append("exporters")
-    if table.competing[sel].sum() > 0:
-        roles.append("import-competing")
-    if table.imports_free[sel].sum() > 0:
-        roles.append("importers")
-    if table.tech_exports[sel].sum() > 0:
-        roles.append("tech sellers")
-    if table.rare_earth_exports[sel].sum() > 0:
-        roles.append("rare-earth producers")
-    return roles

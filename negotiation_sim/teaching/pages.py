@@ -38,16 +38,10 @@ from negotiation_sim.teaching.rooms import RoomView
 from negotiation_sim.teaching.service import get_service
 from negotiation_sim.teaching.sessions import SessionConfig, adhoc_config
 from negotiation_sim.teaching.store import played_by
+from negotiation_sim.views.words import OUTCOME_LABELS, move_words
 
 POLL_SECONDS = 0.5
 ACTIONS = ("escalate", "hold", "concede")
-OUTCOME_LABELS = {
-    "ongoing": "Ongoing",
-    "truce": "Truce",
-    "deal": "Deal",
-    "trade_war": "Trade war",
-    "stalemate": "Stalemate",
-}
 SCENARIO_DEFAULT = "(the scenario's own)"
 
 CSS = """
@@ -175,14 +169,11 @@ def _control_text(controls: dict[str, int]) -> str:
 
 
 def _move_text(move: str) -> str:
-    action, _, inst = move.partition(":")
-    return f"{action} ({INSTRUMENT_LABELS.get(inst, inst)})" if inst else action
+    return move_words(move)
 
 
 def _past(move: str) -> str:
-    action, _, inst = move.partition(":")
-    verb = {"escalate": "escalated", "hold": "held", "concede": "conceded"}.get(action, action)
-    return f"{verb} ({INSTRUMENT_LABELS.get(inst, inst)})" if inst else verb
+    return move_words(move, past=True)
 
 
 def use_poll(

@@ -8,6 +8,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+SERVER_LOG = ROOT / "test-artifacts" / "solara-server.log"
 TALL = {"width": 1600, "height": 2300}
 
 

@@ -24,12 +24,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser_support import SCREENSHOTS, open_app
+from browser_support import SCREENSHOTS, SERVER_LOG, open_app
 
 from negotiation_sim import app_assets
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVER_LOG = ROOT / "test-artifacts" / "solara-server.log"
 VIEWPORT = {"width": 1600, "height": 1300}
 STARTUP_TIMEOUT = 120.0
 

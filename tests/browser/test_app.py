@@ -7,7 +7,8 @@ play can step past any given round.
 
 from __future__ import annotations
 
-from browser_support import open_app, shot
+from browser_support import SERVER_LOG, open_app, shot
+from seed_support import fixed_resolve_text
 
 from negotiation_sim import app_assets
 from negotiation_sim.scenario import ScenarioError, loads_scenario, resolve_path
@@ -57,6 +58,14 @@ def set_number(page, label: str, value: str, then: str | None = None) -> None:
         page.locator(then).first.wait_for()
 
 
+def table_rounds(page) -> list[int]:
+    """The rounds the moves table covers, top to bottom (a folded row covers several)."""
+    spans = page.locator(".ns-moves tr[data-first]").evaluate_all(
+        "rows => rows.map(r => [Number(r.dataset.first), Number(r.dataset.last)])"
+    )
+    return [r for first, last in spans for r in range(last, first - 1, -1)]
+
+
 def probabilities(page, table: str, setting: int) -> list[float]:
     cells = page.locator(f".ns-outcomes-{table} td.ns-p[data-setting='{setting}']")
     return [float(cells.nth(i).get_attribute("data-p")) for i in range(cells.count())]
@@ -83,6 +92,8 @@ def test_loads_cleanly_and_explains_itself(app, screenshots):
     page.get_by_text("How to read this app").wait_for()
     shot(page, screenshots / "app-06-how-to.png")
     watch.assert_clean()
+    log = SERVER_LOG.read_text(encoding="utf-8").lower()
+    assert "samesite" not in log, "the samesite-cookie warning was printed"
 
 
 def test_step_and_play_advance_round_and_charts(app, screenshots):
@@ -94,7 +105,7 @@ def test_step_and_play_advance_round_and_charts(app, screenshots):
     wait_chart_round(page, "firms", 1)
     assert canvas_pixels(page, "timeline") != before
     assert page.locator(".ns-banner").get_attribute("data-round") == "1"
-    assert page.locator(".ns-moves tr").count() == 2  # header + round 1
+    assert table_rounds(page) == [1]
 
     after_step = canvas_pixels(page, "timeline")
     choose(page, "Speed (rounds per second)", "max")
@@ -113,7 +124,13 @@ def test_step_and_play_advance_round_and_charts(app, screenshots):
     assert current_round(page) == paused_at, "still stepping after pause"
     wait_chart_round(page, "timeline", paused_at)
     assert canvas_pixels(page, "timeline") != after_step
-    assert page.locator(".ns-moves tr").count() == paused_at + 1
+    # newest first, every round once; the eventful opening rounds near the top
+    assert table_rounds(page) == list(range(paused_at, 0, -1))
+    rows = page.locator(".ns-moves tr[data-first]")
+    assert rows.count() < paused_at, "quiet rounds are folded"
+    firsts = [int(rows.nth(i).get_attribute("data-first")) for i in range(rows.count())]
+    assert firsts.index(3) < 10  # the summit round (a deal struck) is on the first screen
+    assert page.locator(".ns-moves tr.ns-eventful[data-first='3']").count() == 1
     shot(page, screenshots / "app-02-live-played.png")
     watch.assert_clean()
 
@@ -122,7 +139,7 @@ def test_strategy_change_takes_effect_on_reset(app):
     page, watch = app
     choose(page, "Strategy of United States", "AlwaysEscalate")
     page.locator(".ns-pending").wait_for()  # changed, not applied yet
-    assert "DeadlineBrinkmanship" in page.locator(".ns-party-card-0").inner_text()
+    assert "CrisisBargainer" in page.locator(".ns-party-card-0").inner_text()
     page.locator(".ns-apply").click()
     page.wait_for_function(
         "document.querySelector('.ns-party-card-0').innerText.includes('AlwaysEscalate')"
@@ -131,7 +148,7 @@ def test_strategy_change_takes_effect_on_reset(app):
     for k in range(3):
         page.locator(".ns-step").click()
         wait_round(page, k + 1)
-    moves = page.locator(".ns-moves tr td:nth-child(4)").all_inner_texts()
+    moves = page.locator(".ns-moves tr td:nth-child(3)").all_inner_texts()  # US move
     assert moves and all("escalate" in m for m in moves), moves
     # Reset (run controls) replays from round 0 with the same settings
     page.locator(".ns-reset").click()
@@ -176,7 +193,7 @@ def test_bad_upload_shows_validate_messages_and_app_keeps_working(app, tmp_path,
     page, watch = app
     text = resolve_path("classroom_basic").read_text(encoding="utf-8")
     bad = text.replace("elasticity = 2.5", "elasticity = -1.0", 1).replace(
-        'strategy = "TitForTat"', 'strategy = "TitForTwoTats"', 1
+        'strategy = "CrisisBargainer"', 'strategy = "TitForTwoTats"', 1
     )
     assert bad != text
     path = tmp_path / "broken_classroom.toml"
@@ -230,6 +247,8 @@ def test_small_ensemble_probabilities_add_up(app, screenshots):
     progress = page.locator(".ns-progress-ensemble")
     assert progress.get_attribute("data-status") == "done"
     assert progress.get_attribute("data-done") == "20"
+    # the shipped scenario draws each government's private resolve per run: no same-run note
+    assert page.locator(".ns-note-same-run").count() == 0
     for name in ("phase", "fans", "outcomes", "shares"):
         assert page.locator(f"img[data-chart={name}]").count() == 1
     shot(page, screenshots / "app-04-ensemble.png")
@@ -325,7 +344,7 @@ def test_two_sessions_do_not_share_state(browser, app_url, screenshots):
         )
         assert current_round(a) == 4
         assert current_round(b) == 0
-        assert "TitForTat" in a.locator(".ns-party-card-1").inner_text()
+        assert "CrisisBargainer" in a.locator(".ns-party-card-1").inner_text()
         assert "AlwaysConcede" not in a.locator(".ns-party-card-1").inner_text()
         # a page loaded later starts fresh too
         third = browser.new_context()
@@ -340,3 +359,80 @@ def test_two_sessions_do_not_share_state(browser, app_url, screenshots):
     finally:
         first.close()
         second.close()
+
+
+def test_first_screen_at_1280x720(browser, app_url, screenshots):
+    """At 1280x720 the timeline chart is drawn on load and on screen without scrolling,
+    beside the banner and the government cards."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    try:
+        page = context.new_page()
+        watch = open_app(page, app_url)
+        canvas = page.locator("canvas[data-chart=timeline]")
+        assert canvas.get_attribute("data-round") == "0"  # drawn before any Step
+        box = canvas.bounding_box()
+        assert box is not None and box["width"] > 400
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 1280
+        visible = 720 - box["y"]
+        assert visible >= 300, f"only {visible:.0f}px of the chart on the first screen"
+        assert page.evaluate("document.scrollingElement.scrollTop") == 0
+        # the canvas holds a drawn chart, not a blank box
+        inked = page.evaluate(
+            """() => {
+                const c = document.querySelector('canvas[data-chart=timeline]');
+                const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                let dark = 0;
+                for (let i = 0; i < d.length; i += 4) if (d[i] < 128) dark++;
+                return dark / (d.length / 4);
+            }"""
+        )
+        assert inked > 0.01, inked
+        banner = page.locator(".ns-banner").bounding_box()
+        assert banner is not None and banner["y"] + banner["height"] < 720
+        page.screenshot(path=str(screenshots / "app-00-first-screen-1280x720.png"))
+        watch.assert_clean()
+    finally:
+        context.close()
+
+
+def test_same_run_note_follows_the_chance_and_sliders_show_values(app, tmp_path, screenshots):
+    """No note for the shipped scenario (its resolve is drawn per run); a scenario that
+    leaves nothing to chance gets the notes, and an ensemble of it says all its runs took
+    one path; perception noise (its slider shows the value) removes the notes."""
+    page, watch = app
+    assert page.locator(".ns-same-run-flag").count() == 0
+    assert page.locator(".ns-note-same-run-settings").count() == 0
+    calm = tmp_path / "calm_us_china.toml"
+    calm.write_text(fixed_resolve_text(), encoding="utf-8")
+    page.locator("input[type=file]").set_input_files(str(calm))
+    flag = page.locator(".ns-same-run-flag")
+    flag.wait_for(timeout=60_000)
+    assert "firms drawn" in flag.inner_text()
+    settings_note = page.locator(".ns-note-same-run-settings")
+    assert "left to chance" in settings_note.inner_text()
+    page.get_by_role("tab", name="Ensemble").click()
+    page.locator(".ns-note-same-run").wait_for()
+    set_number(page, "Runs (seeds)", "10", then=".ns-run-ensemble:has-text('Run 10 seeds')")
+    page.locator(".ns-run-ensemble").click()
+    page.locator(".ns-outcomes-ensemble").wait_for(timeout=120_000)
+    same = page.locator(".ns-note-same-path").inner_text()
+    assert "All 10 runs took the same path" in same
+    shot(page, screenshots / "app-07-same-run-notes.png")
+    page.get_by_role("tab", name="Live run").click()
+    slider = page.locator(".ns-slider-perception")
+    assert "Perception noise: 0.00" in slider.inner_text()
+    slider.locator("[role=slider]").focus()
+    for _ in range(5):
+        slider.locator("[role=slider]").press("ArrowRight")
+    page.wait_for_function(
+        "document.querySelector('.ns-slider-perception').innerText.includes('0.05')"
+    )
+    assert "Rare-earth stockpiles: ×1 scenario" in page.locator(".ns-slider-stockpile").inner_text()
+    settings_note.wait_for(state="detached")  # the draft has noise: no note
+    page.locator(".ns-apply").click()
+    flag.wait_for(state="detached")
+    page.get_by_role("tab", name="Ensemble").click()
+    page.locator(".ns-run-ensemble").wait_for()
+    assert page.locator(".ns-note-same-run").count() == 0
+    shot(page, screenshots / "app-08-noise-no-note.png")
+    watch.assert_clean()

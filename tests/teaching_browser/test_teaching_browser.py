@@ -17,6 +17,7 @@ import re
 
 from playwright.sync_api import expect
 
+from negotiation_sim.teaching.game import library_strategies
 from negotiation_sim.teaching.store import GameStore
 
 GAMES = "finished_games.jsonl"
@@ -97,7 +98,7 @@ def test_student_plays_a_whole_game_against_the_computer(open_page, teaching_ser
 
     move(page, "escalate", 1)
     round_shown(page, 2)
-    expect(page.locator(".teach-last-round")).to_contain_text("you escalated (tariffs)")
+    expect(page.locator(".teach-last-round")).to_contain_text("you escalated (tariff)")
     expect(page.locator(".teach-firms-card")).to_contain_text("push to escalate")
     expect(page.locator(".teach-firms-card")).to_contain_text("push to concede")
     shot(page, "solo-round-2")
@@ -113,14 +114,14 @@ def test_student_plays_a_whole_game_against_the_computer(open_page, teaching_ser
     shot(page, "solo-own-offer")
     page.locator(".teach-submit").click()
     round_shown(page, 4)
-    expect(page.locator(".teach-history-card")).to_contain_text("concede (tariffs)")
+    expect(page.locator(".teach-history-card")).to_contain_text("concede (tariff)")
     move(page, "hold", 4)
 
     text = wait_debrief(page)
     expect(header).to_contain_text("Game over after 4 rounds")
     assert "Your opponent was the computer, playing TitForTat" in text  # revealed
     assert "Your moves: 1 escalation, 2 holds, 1 concession" in text
-    assert re.search(r"You rank \d+ of 17", text)
+    assert re.search(rf"You rank \d+ of {len(library_strategies()) + 1}", text)
     assert "computer-played games" in text
     shot(page, "solo-debrief")
     game = next(g for g in saved_games(teaching_server) if g["room"] == code)
@@ -153,21 +154,21 @@ def test_two_students_play_one_room_with_secret_moves(open_page, teaching_server
 
     # round 1: Ana escalates first; Ben must not learn it before he moves
     move(pa, "escalate", 1)
-    expect(pa.locator(".teach-waiting-move")).to_contain_text("escalate (tariffs)")
+    expect(pa.locator(".teach-waiting-move")).to_contain_text("escalate (tariff)")
     expect(pa.locator(".teach-waiting-move")).to_contain_text("Waiting for South")
     pb.wait_for_timeout(1500)  # several polls of Ben's page
     seen = pb.locator("body").inner_text()
-    assert "escalate (tariffs)" not in seen and "escalated" not in seen
+    assert "escalate (tariff)" not in seen and "escalated" not in seen
     assert "Last round" not in seen and "Rounds played" not in seen
     shot(pb, "pair-secret")
     move(pb, "concede", 1)
     round_shown(pa, 2)
     round_shown(pb, 2)
     expect(pb.locator(".teach-last-round")).to_contain_text(
-        "you conceded (tariffs), North escalated (tariffs)"
+        "you conceded (tariff), North escalated (tariff)"
     )
     expect(pa.locator(".teach-last-round")).to_contain_text(
-        "you escalated (tariffs), South conceded (tariffs)"
+        "you escalated (tariff), South conceded (tariff)"
     )
     # round 2: Ben first this time
     move(pb, "hold", 2)

@@ -17,8 +17,9 @@ from PIL import Image
 from negotiation_sim import app_assets
 from negotiation_sim.app import settings as st
 from negotiation_sim.app.figure import encode_png
-from negotiation_sim.app.live_charts import FirmsChart, TimelineChart
+from negotiation_sim.app.firms_chart import FirmsChart
 from negotiation_sim.app.live_run import LiveRun
+from negotiation_sim.app.timeline_chart import TimelineChart
 from negotiation_sim.scenario import ScenarioError, load_scenario, loads_scenario, resolve_path
 
 
@@ -50,7 +51,8 @@ def test_settings_become_overrides():
     assert applied.data["governments"]["cn"]["strategy"] == "Random"
     assert applied.data["firms"]["us_autos"]["stockpile_weeks"] == [4.0, 20.0]
     # the scenario's own strategy_params survive when only the other side changes
-    assert applied.data["governments"]["us"]["strategy_params"] == {"window": 1}
+    own = scenario.data["governments"]["us"]["strategy_params"]
+    assert applied.data["governments"]["us"]["strategy_params"] == own
 
 
 def test_bad_settings_raise_scenario_errors():
