@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-import os
 from pathlib import Path
 
 import pytest
@@ -32,7 +30,6 @@ from negotiation_sim.teaching.sessions import (
     load_sessions,
     loads_session,
 )
-from negotiation_sim.teaching.store import GAMES_FILE, GameStore
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -110,44 +107,7 @@ def test_a_session_config_reads_with_defaults():
     assert config.takeover == "TitForTat" and config.show.stage_game
 
 
-# ---------------------------------------------------------------------- store
-def test_store_saves_atomically_and_reloads_after_a_restart(tmp_path):
-    store = GameStore(tmp_path)
-    store.save({"game_id": "a", "room": "AAAAA", "outcome": "deal", "seats": []})
-    store.save({"game_id": "b", "room": "BBBBB", "outcome": "stalemate", "seats": []})
-    store.save({"game_id": "a", "room": "AAAAA", "outcome": "deal", "seats": []})  # again
-    assert [g["game_id"] for g in GameStore(tmp_path).games()] == ["a", "b"]
-    assert sorted(os.listdir(tmp_path)) == [GAMES_FILE]  # no temporary files left
-    lines = (tmp_path / GAMES_FILE).read_text().splitlines()
-    assert [json.loads(x)["game_id"] for x in lines] == ["a", "b"]
-    assert {"AAAAA", "BBBBB"} <= GameStore(tmp_path).codes()
-
-
-def test_a_failed_write_leaves_the_saved_games_intact(tmp_path, monkeypatch):
-    store = GameStore(tmp_path)
-    store.save({"game_id": "a", "seats": []})
-    before = (tmp_path / GAMES_FILE).read_bytes()
-
-    def boom(*args, **kwargs):
-        raise OSError("disk full")
-
-    monkeypatch.setattr(os, "replace", boom)
-    with pytest.raises(OSError):
-        store.save({"game_id": "b", "seats": []})
-    monkeypatch.undo()
-    assert (tmp_path / GAMES_FILE).read_bytes() == before
-    assert sorted(os.listdir(tmp_path)) == [GAMES_FILE]
-    assert [g["game_id"] for g in GameStore(tmp_path).games()] == ["a"]
-
-
-def test_a_damaged_line_is_skipped_and_reported(tmp_path):
-    good = json.dumps({"game_id": "a", "seats": []})
-    (tmp_path / GAMES_FILE).write_text(good + "\n{not json\n")
-    store = GameStore(tmp_path)
-    assert [g["game_id"] for g in store.games()] == ["a"]
-    assert "damaged line" in store.problems[0]
-
-
+# ---------------------------------------------------------------------- results
 def test_class_csv_has_one_row_per_game_with_each_pairs_payoffs(tmp_path):
     service = TeachingService(tmp_path, instructor_token="t")
     klass = service.registry.launch(adhoc_config("classroom_basic", mode="pair", rounds=3))
@@ -161,7 +121,7 @@ def test_class_csv_has_one_row_per_game_with_each_pairs_payoffs(tmp_path):
         assert row["room"] == game["room"] and row["class_code"] == klass.code
         assert row["outcome"] == game["outcome"]
         for i, seat in enumerate(game["seats"], 1):
-            assert row[f"player_{i}"] == seat["player"] and row[f"played_by_{i}"] == "student"
+            assert row[f"player_{i}"] == seat["player"] and row[f"played_by_{i}"] == "bot"
             assert float(row[f"payoff_{i}"]) == pytest.approx(seat["payoff"])
     every = list(csv.DictReader(io.StringIO(service.store.class_csv())))
     assert len(every) == 3 and every[-1]["played_by_2"] == "computer"

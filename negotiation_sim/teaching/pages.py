@@ -28,16 +28,12 @@ from negotiation_sim.core import CONTROL_LEVELS, OUTCOMES
 from negotiation_sim.scenario import list_scenarios, load_scenario
 from negotiation_sim.teaching.bots import play_class, random_policy, tit_for_tat
 from negotiation_sim.teaching.debrief import Debrief, news_text
-from negotiation_sim.teaching.game import (
-    INSTRUMENT_LABELS,
-    SeatView,
-    TeachingError,
-    library_strategies,
-)
+from negotiation_sim.teaching.moves import TeachingError, instrument_words, library_strategies
+from negotiation_sim.teaching.seatview import SeatView
 from negotiation_sim.teaching.rooms import RoomView
 from negotiation_sim.teaching.service import get_service
 from negotiation_sim.teaching.sessions import SessionConfig, adhoc_config
-from negotiation_sim.teaching.store import played_by
+from negotiation_sim.teaching.export import played_by
 
 POLL_SECONDS = 0.5
 ACTIONS = ("escalate", "hold", "concede")
@@ -169,20 +165,20 @@ def _control_text(controls: dict[str, int]) -> str:
     if not controls:
         return "none held"
     return ", ".join(
-        f"{INSTRUMENT_LABELS.get(k, k)}: {CONTROL_LEVELS[v]} (level {v})"
+        f"{instrument_words(k)}: {CONTROL_LEVELS[v]} (level {v})"
         for k, v in controls.items()
     )
 
 
 def _move_text(move: str) -> str:
     action, _, inst = move.partition(":")
-    return f"{action} ({INSTRUMENT_LABELS.get(inst, inst)})" if inst else action
+    return f"{action} ({instrument_words(inst)})" if inst else action
 
 
 def _past(move: str) -> str:
     action, _, inst = move.partition(":")
     verb = {"escalate": "escalated", "hold": "held", "concede": "conceded"}.get(action, action)
-    return f"{verb} ({INSTRUMENT_LABELS.get(inst, inst)})" if inst else verb
+    return f"{verb} ({instrument_words(inst)})" if inst else verb
 
 
 def use_poll(
@@ -564,7 +560,7 @@ def MovePanel(view: RoomView, code: str, key: str, act):
                     with solara.ToggleButtonsSingle(value=instrument, classes=["teach-instrument"]):
                         for inst in values:
                             label = (
-                                "default" if inst == "auto" else INSTRUMENT_LABELS.get(inst, inst)
+                                "default" if inst == "auto" else instrument_words(inst)
                             )
                             solara.Button(
                                 label, value=inst, text=True, classes=[f"teach-inst-{inst}"]
@@ -605,14 +601,14 @@ def MovePanel(view: RoomView, code: str, key: str, act):
                     )
                     for k in seat.my_controls:
                         solara.SliderInt(
-                            f"My {INSTRUMENT_LABELS[k]} control level",
+                            f"My {instrument_words(k)} control level",
                             value=my_ctl[k],
                             min=0,
                             max=seat.my_controls[k],
                         )
                     for k in seat.partner_controls:
                         solara.SliderInt(
-                            f"{seat.partner_name}'s {INSTRUMENT_LABELS[k]} control level",
+                            f"{seat.partner_name}'s {instrument_words(k)} control level",
                             value=their_ctl[k],
                             min=0,
                             max=seat.partner_controls[k],
