@@ -28,12 +28,12 @@ from negotiation_sim.core import CONTROL_LEVELS, OUTCOMES
 from negotiation_sim.scenario import list_scenarios, load_scenario
 from negotiation_sim.teaching.bots import play_class, random_policy, tit_for_tat
 from negotiation_sim.teaching.debrief import Debrief, news_text
+from negotiation_sim.teaching.export import played_by
 from negotiation_sim.teaching.moves import TeachingError, instrument_words, library_strategies
-from negotiation_sim.teaching.seatview import SeatView
 from negotiation_sim.teaching.rooms import RoomView
+from negotiation_sim.teaching.seatview import SeatView
 from negotiation_sim.teaching.service import get_service
 from negotiation_sim.teaching.sessions import SessionConfig, adhoc_config
-from negotiation_sim.teaching.export import played_by
 
 POLL_SECONDS = 0.5
 ACTIONS = ("escalate", "hold", "concede")
@@ -165,8 +165,7 @@ def _control_text(controls: dict[str, int]) -> str:
     if not controls:
         return "none held"
     return ", ".join(
-        f"{instrument_words(k)}: {CONTROL_LEVELS[v]} (level {v})"
-        for k, v in controls.items()
+        f"{instrument_words(k)}: {CONTROL_LEVELS[v]} (level {v})" for k, v in controls.items()
     )
 
 
@@ -559,9 +558,7 @@ def MovePanel(view: RoomView, code: str, key: str, act):
                     Html("<span class='teach-muted'>with</span>")
                     with solara.ToggleButtonsSingle(value=instrument, classes=["teach-instrument"]):
                         for inst in values:
-                            label = (
-                                "default" if inst == "auto" else instrument_words(inst)
-                            )
+                            label = "default" if inst == "auto" else instrument_words(inst)
                             solara.Button(
                                 label, value=inst, text=True, classes=[f"teach-inst-{inst}"]
                             )
