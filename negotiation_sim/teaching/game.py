@@ -133,7 +133,10 @@ class Game:
         #: the scenario overrides as (dotted path, value) pairs, without the seat strategies
         self.overrides: list[tuple[str, Any]] = pairs
         self.seed = int(seed)
-        self.model = NegotiationModel(self.spec, rng=self.seed, rounds=rounds)
+        try:
+            self.model = NegotiationModel(self.spec, rng=self.seed, rounds=rounds)
+        except ValueError as exc:  # rounds or seed the model cannot take
+            raise TeachingError(f"Cannot start this game: {exc}", "bad_config") from None
         self.horizon = self.model.horizon
         self.parties: tuple[str, str] = self.model.party_ids
         for gid in humans:
