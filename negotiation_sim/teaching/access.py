@@ -16,6 +16,7 @@ on guessing.
 from __future__ import annotations
 
 import hmac
+import math
 import threading
 import time
 from collections import deque
@@ -121,11 +122,11 @@ class InstructorAccess:
         client = secret_hash(browser) or "anonymous"
         wait = self.throttle.wait(client)
         if wait > 0:
-            return LoginResult(False, f"Too many wrong tokens: try again in {wait:.0f} s.", wait)
+            return LoginResult(False, f"Too many wrong tokens: try again in {math.ceil(wait)} s.", wait)
         if not self.check_token(given):
             wait = self.throttle.failed(client)
             return LoginResult(
-                False, f"Wrong instructor token. Wait {wait:.0f} s before the next try.", wait
+                False, f"Wrong instructor token. Wait {math.ceil(wait)} s before the next try.", wait
             )
         self.throttle.succeeded(client)
         if browser:

@@ -114,6 +114,7 @@ class Room:
         self.notices: list[str] = []
         self.record: dict[str, Any] | None = None
         self._replaying = False
+        self._claimed: dict[str, tuple[Player, str]] = {}  # used hand-back keys
 
     # ------------------------------------------------------------------ journal
     def _log(self, kind: str, gid: str, data: dict[str, Any]) -> None:
@@ -294,6 +295,9 @@ class Room:
                 None,
             )
             if player is None:
+                used = self._claimed.get(hashed)  # the same browser opening it again
+                if used is not None and used[1] == secret_hash(browser):
+                    return used[0]
                 raise TeachingError(
                     "This hand-back link was already used or is not valid; ask your teacher "
                     "for a new one.",
@@ -304,6 +308,7 @@ class Room:
                     other.browser_hash = ""
                     self._save_player(other)
             player.browser_hash, player.claim_hash = secret_hash(browser), ""
+            self._claimed[hashed] = (player, player.browser_hash)
             player.last_seen = self.clock()
             self._save_player(player)
             self._changed(

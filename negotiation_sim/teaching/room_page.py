@@ -244,7 +244,7 @@ def MovePanel(view: RoomView, code: str, browser: str, act):
         registry.submit(code, browser, seat.gid, action.value, inst, offer)
 
     with solara.Card(f"Your move for round {seat.round}", classes=["teach-move-card"]):
-        with solara.ToggleButtonsSingle(value=action, classes=["teach-action"]):
+        with solara.ToggleButtonsSingle(value=action, mandatory=False, classes=["teach-action"]):
             for a in ACTIONS:
                 solara.Button(a.capitalize(), value=a, classes=[f"teach-action-{a}"])
         # the parts below change with the choice; they sit in containers that are always

@@ -61,6 +61,9 @@ CSS = """
 .teach-link { font-family: monospace; overflow-wrap: anywhere; }
 @media (max-width: 700px) {
   .teach-grid, .teach-room-grid { grid-template-columns: minmax(0, 1fr); }
+  .teach-page .v-input__slider .v-input__slot { flex-wrap: wrap; }
+  .teach-page .v-input__slider .v-input__slot > .v-label { flex-basis: 100%;
+    margin-bottom: 28px; }
   .teach-page { padding: 4px 8px 32px 8px; }
   .teach-code { font-size: 1.8em; }
 }
@@ -218,4 +221,4 @@ def chip(verdict: str, text: str) -> Raw:
 
 
 def bar(share: float) -> Raw:
-    return Raw(f'<span class="teach-bar" style="width:{int(200 * share)}px"></span>')
+    return Raw(f'<span class="teach-bar" style="width:{int(120 * share)}px"></span>')
