@@ -217,9 +217,10 @@ class RoomRegistry:
                                 player, seat or free[0], browser=browser, kind=kind
                             )
                             return room, taken.token
-        return self.create_room(
-            config, player, seat or None, class_code=key, browser=browser, kind=kind
-        )
+            # still under the lock: a second student arriving now finds this room
+            return self.create_room(
+                config, player, seat or None, class_code=key, browser=browser, kind=kind
+            )
 
     def _act(self, code: str) -> Room:
         room = self.room(code)
