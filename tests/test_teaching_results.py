@@ -30,6 +30,7 @@ from negotiation_sim.teaching.sessions import (
     load_sessions,
     loads_session,
 )
+from negotiation_sim.teaching.store import GameStore
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -225,3 +226,97 @@ def test_build_debrief_ranks_the_student():
     assert d.ensemble is not None and d.ensemble.runs == len(library_strategies())
     quick = build_debrief(record, "north", with_counterfactuals=False, ensemble_seeds=0)
     assert quick.counterfactuals == [] and quick.ensemble is None
+
+
+# ---------------------------------------------------------------------- after a takeover
+def taken_over_record(leave_after: int) -> dict:
+    """A pair game in which South's student plays ``leave_after`` rounds, then leaves."""
+    registry = RoomRegistry()
+    a = Bot(registry, "Ann", random_policy(4)).create(
+        adhoc_config("classroom_basic", mode="pair", rounds=5)
+    )
+    b = Bot(registry, "Bob", tit_for_tat).join(a.code)
+    for _ in range(leave_after):
+        a.act()
+        b.act()
+    registry.leave(b.code, b.token)
+    play_room([a])
+    return registry.room(a.code).record
+
+
+def test_the_debrief_after_a_takeover_tells_it_and_ranks_only_the_students_rounds():
+    record = taken_over_record(2)
+    assert record["seats"][1]["takeover_round"] == 3
+    d = build_debrief(record, "south", ensemble_seeds=0)
+    text = " ".join(d.paragraphs + d.moments)
+    assert "The computer played your seat from round 3 (Bob left the game)" in text
+    assert "rounds 1 to 2 were yours" in text
+    assert (
+        "Your moves (rounds 1 to 2):" in text and "the computer's for you (rounds 3 to 5)" in text
+    )
+    assert "Round 3 (" in text and "the computer took over your seat" in text
+    assert "Your seat's payoff over the game" in text
+    assert d.takeover_round == 3 and d.own_rounds == 2
+    pays = record["seats"][1]["round_payoffs"]
+    assert d.own_payoff == pytest.approx(sum(pays[:2]))
+    # the rank compares the student's two rounds with each strategy's first two rounds
+    better = sum(c.payoff_over(2) > d.own_payoff + 1e-9 for c in d.counterfactuals)
+    assert d.rank == better + 1
+    full = [c.payoff for c in d.counterfactuals]
+    assert [c.payoff_over(None) for c in d.counterfactuals] == full
+
+
+def test_a_student_who_never_moved_gets_no_rank():
+    record = taken_over_record(0)
+    d = build_debrief(record, "south", ensemble_seeds=0)
+    text = " ".join(d.paragraphs + d.moments)
+    assert "from round 1 (Bob left the game): you made no move of your own" in text
+    assert "Your moves" not in text and "you held" not in text
+    assert d.rank is None and d.counterfactuals  # the table, without a rank
+    assert (
+        "Bob (a bot), then the computer (TitForTat) from round 1"
+        in build_debrief(record, "north", with_counterfactuals=False, ensemble_seeds=0).opponent
+    )
+
+
+# ---------------------------------------------------------------------- exports
+def test_dropouts_and_bots_are_labelled_and_dropouts_do_not_count(tmp_path):
+    service = TeachingService(tmp_path, "t")
+    klass = service.registry.launch(adhoc_config("classroom_basic", rounds=3))
+    room, token = service.registry.join(klass.code, "Drop")  # a student ...
+    service.registry.leave(room.code, token)  # ... who leaves before moving
+    play_class(service.registry, klass.code, 2, [tit_for_tat])
+    games = service.results(klass.code)
+    assert len(games) == 3
+    rows = list(csv.DictReader(io.StringIO(service.store.class_csv(klass.code))))
+    by_player = {r["player_1"] or r["player_2"]: r for r in rows}
+    drop = by_player["Drop"]
+    assert drop["counted"] == "no"
+    assert "dropout (Drop left the game)" in (drop["played_by_1"] + drop["played_by_2"])
+    assert by_player["Bot 1"]["counted"] == "yes"
+    assert "bot" in (by_player["Bot 1"]["played_by_1"] + by_player["Bot 1"]["played_by_2"])
+    assert sum(service.outcome_counts(klass.code).values()) == 2  # the chart leaves it out
+
+
+def test_the_round_csv_has_one_row_per_seat_per_round(tmp_path):
+    record = finished_record(rounds=4)
+    record.update(game_id="g", room="RRRRR", class_code="CCCCC", session="s")
+    store = GameStore(tmp_path)
+    store.save(record)
+    rows = list(csv.DictReader(io.StringIO(store.rounds_csv())))
+    assert len(rows) == 2 * 4
+    assert [(r["round"], r["side"]) for r in rows[:4]] == [
+        ("1", "north"),
+        ("1", "south"),
+        ("2", "north"),
+        ("2", "south"),
+    ]
+    north = [r for r in rows if r["side"] == "north"]
+    assert [r["move"].split(":")[0] for r in north] == ["escalate", "hold", "concede", "concede"]
+    assert [r["played_by"] for r in north] == ["student"] * 4
+    assert {r["played_by"] for r in rows if r["side"] == "south"} == {"computer"}
+    pays = record["seats"][0]["round_payoffs"]
+    assert [float(r["payoff"]) for r in north] == pytest.approx(pays)
+    assert sum(pays) == pytest.approx(record["seats"][0]["payoff"], abs=1e-5)
+    assert north[0]["partner_move"] == rows[1]["move"]  # South's move in round 1
+    assert {r["room"] for r in rows} == {"RRRRR"} and {r["counted"] for r in rows} == {"yes"}
