@@ -122,12 +122,12 @@ class InstructorAccess:
         client = secret_hash(browser) or "anonymous"
         wait = self.throttle.wait(client)
         if wait > 0:
-            return LoginResult(False, f"Too many wrong tokens: try again in {math.ceil(wait)} s.", wait)
+            message = f"Too many wrong tokens: try again in {math.ceil(wait)} s."
+            return LoginResult(False, message, wait)
         if not self.check_token(given):
             wait = self.throttle.failed(client)
-            return LoginResult(
-                False, f"Wrong instructor token. Wait {math.ceil(wait)} s before the next try.", wait
-            )
+            message = f"Wrong instructor token. Wait {math.ceil(wait)} s before the next try."
+            return LoginResult(False, message, wait)
         self.throttle.succeeded(client)
         if browser:
             expires = self.wall() + 3600.0 * LOGIN_HOURS
