@@ -68,3 +68,38 @@ def test_the_play_page_refuses_rounds_and_seeds_a_session_file_may_not_have(roun
         play_config("classroom_basic", "computer", "TitForTat", True, rounds, seed)
     assert needle in str(err.value)
     assert err.value.code == "bad_config"
+
+
+def test_the_instructor_sees_games_the_disk_could_not_take(tmp_path):
+    """Rendered with Solara's test renderer: a full store shows a red warning, and the
+    game it could not write is still in the results, marked."""
+    import ipyvuetify as v
+    import solara
+
+    from negotiation_sim.teaching import service as svc
+    from negotiation_sim.teaching.bots import Bot, play_room, tit_for_tat
+    from negotiation_sim.teaching.instructor_page import ClassResults, StoreHealth
+    from negotiation_sim.teaching.sessions import adhoc_config
+
+    service = svc.TeachingService(tmp_path, "t")
+    svc.set_service(service)
+    try:
+        bot = Bot(service.registry, "Ann", tit_for_tat).create(
+            adhoc_config("classroom_basic", rounds=20)
+        )
+        service.store._max_pages = service.store._conn.execute("PRAGMA page_count").fetchone()[0]
+        play_room([bot])
+        _, rc = solara.render(StoreHealth(), handle_error=False)
+        warning = " ".join(str(c) for w in rc.find(v.Alert).widgets for c in w.children)
+        assert "Not saved to disk yet: 1 finished games" in warning
+        assert "database or disk is full" in warning and str(tmp_path) in warning
+        _, rc = solara.render(ClassResults(None), handle_error=False)
+        html = " ".join(w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets)
+        assert "(not saved yet)" in html and bot.code in html
+        service.store._max_pages = None
+        service.store._conn.execute("PRAGMA max_page_count=1073741823")
+        service.registry.tick()
+        _, rc = solara.render(StoreHealth(), handle_error=False)
+        assert rc.find(v.Alert).widgets == []
+    finally:
+        svc.set_service(None)
