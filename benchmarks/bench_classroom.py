@@ -17,8 +17,8 @@ at once, each in its own thread, as N browsers would:
 Launching the session starts the preparation of the shared debrief parts in the
 background (``TeachingService.prepare``), as the instructor's Launch button does; the
 students join at once, so that work competes with their moves. ``--no-share`` measures
-the earlier behaviour: every debrief computes its own 17 counterfactual games and
-64-game ensemble (``DebriefCache(size=0)``, no preparation).
+the earlier behaviour: every debrief computes its own counterfactual games (one per
+library strategy) and ensemble (``DebriefCache(size=0)``, no preparation).
 
 Not timed: Solara's rendering and the websocket (server side, per page), which come on
 top of the move figure in a browser.

@@ -19,6 +19,7 @@ import sqlite3
 
 from playwright.sync_api import expect
 
+from negotiation_sim.teaching.moves import library_strategies
 from negotiation_sim.teaching.store import DB_FILE, GameStore
 
 ACTIVE = re.compile(r"v-btn--active")
@@ -145,7 +146,7 @@ def test_student_plays_a_whole_game_against_the_computer(open_page, teaching_ser
     expect(header).to_contain_text("Game over after 4 rounds")
     assert "Your opponent was the computer, playing TitForTat" in text  # revealed
     assert "Your moves: 1 escalation, 2 holds, 1 concession" in text
-    assert re.search(r"You rank \d+ of 17", text)
+    assert re.search(rf"You rank \d+ of {len(library_strategies()) + 1}", text)
     assert "computer-played games" in text
     shot(page, "solo-debrief")
     game = next(g for g in saved_games(teaching_server) if g["room"] == code)
