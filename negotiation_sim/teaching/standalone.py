@@ -2,8 +2,8 @@
 
 ``routes`` holds the three pages: ``/`` (play: start or join a game; ``?code=ABCDE`` fills
 in a class code), ``/room?code=ABCDE`` (a seat, held by the browser that took it; a
-hand-back link adds a one-time ``&key=...``) and ``/instructor`` (token-protected). To mount them in a larger
-app, put them under a route of their own, e.g.
+hand-back link adds a one-time ``&key=...``) and ``/instructor`` (token-protected). To
+mount them in a larger app, put them under a route of their own, e.g.
 ``solara.Route("teach", children=teaching.standalone.routes)``; the pages work out their
 prefix from the address.
 
