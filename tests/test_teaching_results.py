@@ -320,3 +320,34 @@ def test_the_round_csv_has_one_row_per_seat_per_round(tmp_path):
     assert sum(pays) == pytest.approx(record["seats"][0]["payoff"], abs=1e-5)
     assert north[0]["partner_move"] == rows[1]["move"]  # South's move in round 1
     assert {r["room"] for r in rows} == {"RRRRR"} and {r["counted"] for r in rows} == {"yes"}
+
+
+# ---------------------------------------------------------------------- shadow games
+@pytest.mark.parametrize("leave_after", [None, 2, 0])
+def test_counterfactuals_played_alongside_a_pair_game_equal_those_from_its_record(leave_after):
+    """The shadow games follow the game round by round (and a takeover), and end where
+    the counterfactuals computed from the finished record end."""
+    from negotiation_sim.teaching.shadow import ShadowWorker
+
+    worker = ShadowWorker()
+    registry = RoomRegistry()
+    registry.on_round = worker.follow  # in this thread, after every round
+    a = Bot(registry, "Ann", random_policy(4)).create(
+        adhoc_config("classroom_basic", mode="pair", rounds=5)
+    )
+    b = Bot(registry, "Bob", random_policy(9)).join(a.code)
+    k = 0
+    while not registry.room(a.code).game.finished:
+        if leave_after is not None and k == leave_after:
+            registry.leave(b.code, b.token)
+            play_room([a])
+            break
+        a.act()
+        b.act()
+        k += 1
+    record = dict(registry.room(a.code).record)
+    for gid in record["parties"]:
+        shadow = worker._shadows[(record["game_id"], gid)]
+        assert 1 <= min(m.round for m in shadow.models.values())  # played along
+        assert worker.finish(record, gid) == counterfactuals(record, gid)
+    assert worker.finish(record, "north") is None  # handed over once

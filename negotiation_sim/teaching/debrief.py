@@ -304,6 +304,8 @@ class DebriefCache:
         self._done: OrderedDict[Hashable, Any] = OrderedDict()
         self._busy: dict[Hashable, threading.Lock] = {}
         self.computed = 0  # how many results were computed (not shared)
+        #: ``shadow(record, gid)``: counterfactuals played alongside the game, or None
+        self.shadow: Callable[[Mapping[str, Any], str], list[Counterfactual] | None] | None = None
 
     def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         with self._lock:
@@ -325,7 +327,11 @@ class DebriefCache:
             return value
 
     def counterfactuals(self, record: Mapping[str, Any], gid: str) -> list[Counterfactual]:
-        return self.get(counterfactual_key(record, gid), lambda: counterfactuals(record, gid))
+        def compute() -> list[Counterfactual]:
+            done = self.shadow(record, gid) if self.shadow is not None else None
+            return done if done is not None else counterfactuals(record, gid)
+
+        return self.get(counterfactual_key(record, gid), compute)
 
     def ensemble(self, record: Mapping[str, Any], gid: str, seeds: int) -> EnsembleComparison:
         runs = self.get(ensemble_key(record, gid, seeds), lambda: ensemble_runs(record, gid, seeds))

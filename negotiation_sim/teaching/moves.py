@@ -85,16 +85,22 @@ def move_from_dict(data: Mapping[str, Any]) -> Move:
 
 class ReplayStrategy(Strategy):
     """Plays recorded moves (round k plays ``moves[k - 1]``); after them, ``then`` decides
-    (a strategy that took over a seat), or hold. Used to replay a student's moves."""
+    (a strategy that took over a seat), or hold. Used to replay a student's moves.
+
+    As in the game, where a student's seat offers on the default concession curve and a
+    computer that took it over on its own, the aspiration is ``then``'s only in rounds
+    past the recorded moves (so ``then`` may be given late, once a takeover is known)."""
 
     name = "Replay"
 
     def __init__(self, moves: Iterable[Move], then: Strategy | None = None) -> None:
         self.moves = list(moves)
         self.then = then
+        self._round = 0
         super().__init__()
 
     def decide(self, view: GameView) -> Move:
+        self._round = view.round
         k = view.round - 1
         if k < len(self.moves):
             return self.moves[k]
@@ -103,4 +109,6 @@ class ReplayStrategy(Strategy):
         return Move(Action.HOLD)
 
     def aspiration(self, t: float) -> float:
-        return self.then.aspiration(t) if self.then is not None else super().aspiration(t)
+        if self.then is not None and self._round > len(self.moves):
+            return self.then.aspiration(t)
+        return super().aspiration(t)

@@ -90,6 +90,8 @@ class RoomRegistry:
         self._clock_thread: threading.Thread | None = None
         self._stop = threading.Event()
         self.on_tick: list[Callable[[], Any]] = []
+        #: given to every room: called after each resolved round (the shadow games)
+        self.on_round: Callable[[Room], Any] | None = None
 
     # ------------------------------------------------------------------ codes
     def new_code(self) -> str:
@@ -151,6 +153,7 @@ class RoomRegistry:
         room = Room(
             code, config, self.clock, humans, class_code, self.on_finish, journal=self.journal
         )
+        room.on_round = self.on_round
         room.opened()
         taken = room.seat_player(player, seat, browser=browser, kind=kind)
         with self._lock:
@@ -356,6 +359,7 @@ class RoomRegistry:
             game_id=s.game_id,
             created_at=s.created_at,
         )
+        room.on_round = self.on_round
         now = self.clock()
         for p in s.players:
             room.players[p["gid"]] = Player(

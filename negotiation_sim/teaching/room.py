@@ -114,6 +114,8 @@ class Room:
         self.notices: list[str] = []
         self.record: dict[str, Any] | None = None
         self._replaying = False
+        #: called (under the room's lock) after each round a move or takeover resolved
+        self.on_round: Callable[[Room], Any] | None = None
         self._claimed: dict[str, tuple[Player, str]] = {}  # used hand-back keys
 
     # ------------------------------------------------------------------ journal
@@ -167,6 +169,8 @@ class Room:
 
     def _round_resolved(self) -> None:
         self.round_started = self.clock()
+        if self.on_round is not None:
+            self.on_round(self)
 
     def _finish(self) -> None:
         record = self.game.record()

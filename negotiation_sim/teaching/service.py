@@ -38,6 +38,7 @@ from negotiation_sim.teaching.sessions import (
     load_session,
     load_sessions,
 )
+from negotiation_sim.teaching.shadow import ShadowWorker
 from negotiation_sim.teaching.store import GameStore
 
 logger = logging.getLogger(__name__)
@@ -66,6 +67,9 @@ class TeachingService:
         self.session_dirs = session_dirs
         self.configs, self.config_errors = load_sessions(session_dirs)
         self.cache = DebriefCache()
+        self.shadows = ShadowWorker()
+        self.cache.shadow = self.shadows.finish
+        self.registry.on_round = self.shadows.round_played
         self._debriefs: dict[tuple[str, str], Debrief] = {}
         self._lock = threading.Lock()
         self.problems: list[str] = list(self.store.problems)
