@@ -15,7 +15,8 @@ at once, each in its own thread, as N browsers would:
   is ready (``TeachingService.debrief``: story, counterfactuals and ensemble).
 
 Launching the session starts the preparation of the shared debrief parts in the
-background (``TeachingService.prepare``), as the instructor's Launch button does; the
+background (``TeachingService.prepare``), as the instructor's Launch button does, and in
+pair sessions the counterfactuals are played alongside each game (``shadow``); the
 students join at once, so that work competes with their moves. ``--no-share`` measures
 the earlier behaviour: every debrief computes its own counterfactual games (one per
 library strategy) and ensemble (``DebriefCache(size=0)``, no preparation).
