@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import solara
 
-from negotiation_sim.core import Action
+from negotiation_sim.core import CONTROL_INSTRUMENTS, Action
 from negotiation_sim.teaching.debrief_page import DebriefPanel, NewGameButton
 from negotiation_sim.teaching.moves import TeachingError, instrument_words
 from negotiation_sim.teaching.panels import (
@@ -224,8 +224,8 @@ def MovePanel(view: RoomView, code: str, browser: str, act):
         float(round(standard.tariffs[seat.partner] if standard else seat.partner_floor, 1))
     )
     purchases = solara.use_reactive(0.0)
-    my_ctl = {"rare_earth": solara.use_reactive(0), "chips": solara.use_reactive(0)}
-    their_ctl = {"rare_earth": solara.use_reactive(0), "chips": solara.use_reactive(0)}
+    my_ctl = {k: solara.use_reactive(0) for k in CONTROL_INSTRUMENTS}  # fixed order: hooks
+    their_ctl = {k: solara.use_reactive(0) for k in CONTROL_INSTRUMENTS}
     error = solara.use_reactive("")
 
     def submit():
