@@ -176,8 +176,7 @@ def InstructorDashboard(base: str):
                         f"{done} finished<br>Join link: "
                         f'<a class="teach-link teach-join-link" href="{link}">{link}</a>'
                     )
-                    with solara.Div(classes=["teach-row"]):
-                        ClassButtons(k.code, k.open, bots.value)
+                    ClassButtons(k.code, k.open, bots.value)
         if classes:
             solara.InputInt(
                 "Bot students per demo",
@@ -225,21 +224,22 @@ def ClassButtons(code: str, is_open: bool, bots: int):
             daemon=True,
         ).start()
 
-    solara.Button(
-        "Close" if is_open else "Reopen",
-        on_click=lambda: registry.close_class(code, open_=not is_open),
-        text=True,
-        classes=[f"teach-close-{code}"],
-    )
-    solara.Button(
-        f"Play {int(bots)} bot games", on_click=demo, text=True, classes=[f"teach-bots-{code}"]
-    )
-    solara.Button(
-        "Archive",
-        on_click=lambda: registry.archive_class(code),
-        text=True,
-        classes=[f"teach-archive-{code}"],
-    )
+    with solara.Div(classes=["teach-row"]):
+        solara.Button(
+            "Close" if is_open else "Reopen",
+            on_click=lambda: registry.close_class(code, open_=not is_open),
+            text=True,
+            classes=[f"teach-close-{code}"],
+        )
+        solara.Button(
+            f"Play {int(bots)} bot games", on_click=demo, text=True, classes=[f"teach-bots-{code}"]
+        )
+        solara.Button(
+            "Archive",
+            on_click=lambda: registry.archive_class(code),
+            text=True,
+            classes=[f"teach-archive-{code}"],
+        )
 
 
 @solara.component
