@@ -103,3 +103,30 @@ def test_the_instructor_sees_games_the_disk_could_not_take(tmp_path):
         assert rc.find(v.Alert).widgets == []
     finally:
         svc.set_service(None)
+
+
+def test_a_debrief_without_a_rank_shows_each_strategys_whole_game():
+    """A student who never moved: no rank, no "You" row, and the table gives each
+    strategy's payoff over the whole game (not over zero rounds)."""
+    import solara
+
+    from negotiation_sim.teaching.bots import Bot, play_room, tit_for_tat
+    from negotiation_sim.teaching.debrief import build_debrief
+    from negotiation_sim.teaching.debrief_page import DebriefView
+    from negotiation_sim.teaching.registry import RoomRegistry
+    from negotiation_sim.teaching.sessions import adhoc_config
+
+    registry = RoomRegistry()
+    a = Bot(registry, "Ann", tit_for_tat).create(
+        adhoc_config("classroom_basic", mode="pair", rounds=3)
+    )
+    b = Bot(registry, "Bob", tit_for_tat).join(a.code)
+    registry.leave(b.code, b.token)
+    play_room([a])
+    d = build_debrief(registry.room(a.code).record, "south", ensemble_seeds=0)
+    assert d.rank is None
+    _, rc = solara.render(DebriefView(d), handle_error=False)
+    html = " ".join(w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets)
+    assert "No rank" in html and ">You<" not in html
+    for c in d.counterfactuals:
+        assert f'<td class="num">{c.payoff:.2f}</td>' in html

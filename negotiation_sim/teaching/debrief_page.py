@@ -83,7 +83,7 @@ def DebriefView(d: Debrief):
             classes=["teach-debrief-moments"],
         )
     if d.counterfactuals:
-        own = d.own_rounds
+        own = d.own_rounds or None  # the rounds compared (no own round: the whole game)
         mine = d.own_payoff if own is not None else d.payoff
         rows, classes = [], []
         placed = d.rank is None  # with no rank the student has no row
@@ -98,7 +98,7 @@ def DebriefView(d: Debrief):
             rows.append(["You", mine, outcome_label(d.outcome)])
             classes.append("teach-you")
         Md(rank_text(d), classes=["teach-rank"])
-        pay = "Payoff" if own is None else f"Payoff, rounds 1 to {own}" if own else "Payoff"
+        pay = "Payoff" if own is None else f"Payoff, rounds 1 to {own}"
         Html(
             table(["Who played your seat", pay, "Outcome"], rows, "teach-counterfactuals", classes)
         )
