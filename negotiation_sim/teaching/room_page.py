@@ -224,8 +224,8 @@ def MovePanel(view: RoomView, code: str, browser: str, act):
         float(round(standard.tariffs[seat.partner] if standard else seat.partner_floor, 1))
     )
     purchases = solara.use_reactive(0.0)
-    my_ctl = {k: solara.use_reactive(0) for k in CONTROL_INSTRUMENTS}  # fixed order: hooks
-    their_ctl = {k: solara.use_reactive(0) for k in CONTROL_INSTRUMENTS}
+    my_ctl = solara.use_reactive(dict.fromkeys(CONTROL_INSTRUMENTS, 0))  # offered levels
+    their_ctl = solara.use_reactive(dict.fromkeys(CONTROL_INSTRUMENTS, 0))
     error = solara.use_reactive("")
 
     def submit():
@@ -236,8 +236,8 @@ def MovePanel(view: RoomView, code: str, browser: str, act):
             offer = {
                 "my_tariff": my_t.value,
                 "partner_tariff": their_t.value,
-                "my_controls": {k: my_ctl[k].value for k in seat.my_controls},
-                "partner_controls": {k: their_ctl[k].value for k in seat.partner_controls},
+                "my_controls": {k: my_ctl.value[k] for k in seat.my_controls},
+                "partner_controls": {k: their_ctl.value[k] for k in seat.partner_controls},
                 "purchases": purchases.value if seat.max_purchases > 0 else 0.0,
             }
         inst = None if action.value == "hold" or instrument.value == "auto" else instrument.value
@@ -313,20 +313,18 @@ def OfferForm(seat, own_offer, my_t, their_t, purchases, my_ctl, their_ctl):
         thumb_label="always",
         tick_labels="end_points",
     )
-    for k in seat.my_controls:
-        solara.SliderInt(
-            f"My {instrument_words(k)} control level",
-            value=my_ctl[k],
-            min=0,
-            max=seat.my_controls[k],
-        )
-    for k in seat.partner_controls:
-        solara.SliderInt(
-            f"{seat.partner_name}'s {instrument_words(k)} control level",
-            value=their_ctl[k],
-            min=0,
-            max=seat.partner_controls[k],
-        )
+    for levels, held, whose in (
+        (my_ctl, seat.my_controls, "My"),
+        (their_ctl, seat.partner_controls, f"{seat.partner_name}'s"),
+    ):
+        for k in held:
+            solara.SliderInt(
+                f"{whose} {instrument_words(k)} control level",
+                value=levels.value[k],
+                on_value=lambda v, k=k, levels=levels: levels.set({**levels.value, k: v}),
+                min=0,
+                max=held[k],
+            )
     if seat.max_purchases > 0:
         buyer = "We buy" if seat.buyer == seat.gid else f"{seat.partner_name} buys"
         solara.SliderFloat(
