@@ -635,3 +635,31 @@ def test_a_server_killed_mid_game_resumes_it(
     assert [m["action"] for m in game["seats"][0]["moves"]] == ["escalate", "hold", "concede"]
     assert [m["action"] for m in game["seats"][1]["moves"]] == ["concede", "hold", "hold"]
     assert [s["player"] for s in game["seats"]] == ["Ida", "Jon"]
+
+
+def test_an_own_offer_can_lower_export_controls(open_page, teaching_server, shot):
+    """The control sliders of an own offer reach the stored move."""
+    page = start_page(open_page(), teaching_server, "Kai")
+    page.locator(".teach-scenario").click()
+    page.locator(".v-menu__content .v-list-item", has_text="us_china_2025").click()
+    page.locator(".teach-rounds input").fill("2")
+    page.locator(".teach-start-computer").click()
+    round_shown(page, 1)
+    code = room_code(page)
+    page.locator(".teach-action-concede").click()
+    expect(page.locator(".teach-action-concede")).to_have_class(ACTIVE)
+    page.get_by_text("Make my own offer instead").click()
+    slider = page.locator(".v-input__slider", has_text="My chips control level")
+    expect(slider).to_be_visible()
+    thumb = slider.locator(".v-slider__thumb-container")
+    thumb.focus()
+    for _ in range(2):
+        page.keyboard.press("ArrowRight")  # the level a US offer keeps: 2 (broad ban)
+    page.wait_for_timeout(500)
+    shot(page, "own-offer-controls")
+    page.locator(".teach-submit").click()
+    round_shown(page, 2)
+    move(page, "hold", 2)  # the last round: the game is saved
+    wait_debrief(page)
+    game = next(g for g in saved_games(teaching_server) if g["room"] == code)
+    assert game["seats"][0]["moves"][0]["offer"]["controls"]["us"] == {"chips": 2}
