@@ -69,6 +69,7 @@ bench: setup
 	$(PY) benchmarks/run_all.py
 	$(PY) benchmarks/bench_app.py
 	$(PY) benchmarks/bench_sweep.py
+	$(PY) benchmarks/bench_classroom.py
 
 clean:
 	rm -rf $(VENV)

@@ -1,8 +1,14 @@
-"""Teaching mode, the pages module without a browser: routes and the mount prefix."""
+"""Teaching mode, the pages without a browser: routes, the mount prefix, addresses with
+no secret in them, escaped tables, the QR code, and the Play page's checks."""
 
 from __future__ import annotations
 
-from negotiation_sim.teaching import pages, standalone
+import pytest
+
+from negotiation_sim.teaching import pages, standalone, widgets
+from negotiation_sim.teaching.instructor_page import qr_svg
+from negotiation_sim.teaching.moves import TeachingError
+from negotiation_sim.teaching.play_page import play_config
 
 
 def test_routes_serve_play_room_and_instructor():
@@ -11,16 +17,116 @@ def test_routes_serve_play_room_and_instructor():
 
 
 def test_pages_find_their_prefix_when_mounted():
-    assert pages._base("/") == ""
-    assert pages._base("/room") == ""
-    assert pages._base("/instructor") == ""
-    assert pages._base("/teach") == "/teach"
-    assert pages._base("/teach/room") == "/teach"
-    assert pages._base("/teach/instructor?token=x") == "/teach"
-    assert pages._room_path("/teach", "ABCDE", "k y") == "/teach/room?code=ABCDE&key=k+y"
+    assert widgets.base_path("/") == ""
+    assert widgets.base_path("/room") == ""
+    assert widgets.base_path("/instructor") == ""
+    assert widgets.base_path("/teach") == "/teach"
+    assert widgets.base_path("/teach/room") == "/teach"
+    assert widgets.base_path("/teach/instructor?token=x") == "/teach"
 
 
-def test_tables_escape_text():
-    html = pages._table(["a"], [["<script>"], [pages.Raw("<b>ok</b>")], [1.5], [2]])
+def test_a_room_address_holds_no_secret_unless_it_is_a_hand_back_link():
+    assert widgets.room_path("/teach", "ABCDE") == "/teach/room?code=ABCDE"
+    assert widgets.room_path("", "ABCDE", "k y") == "/room?code=ABCDE&key=k+y"
+
+
+def test_tables_escape_text_and_scroll_inside_their_card():
+    html = widgets.table(["a"], [["<script>"], [widgets.Raw("<b>ok</b>")], [1.5], [2]])
     assert "&lt;script&gt;" in html and "<b>ok</b>" in html
     assert '<td class="num">1.50</td>' in html and '<td class="num">2</td>' in html
+    assert html.startswith('<div class="teach-scroll">')
+
+
+def test_the_join_qr_code_is_an_svg_of_the_link():
+    svg = qr_svg("http://classroom.local:8765/?code=ABCDE")
+    assert svg.startswith("<svg") and "path" in svg
+
+
+def test_the_play_page_builds_a_checked_config():
+    config = play_config("classroom_basic", "computer", "TitForTat", True, 4, 3)
+    assert (config.rounds, config.seed, config.opponent, config.show.opponent_strategy) == (
+        4,
+        3,
+        "TitForTat",
+        False,
+    )
+    assert play_config("classroom_basic", "pair", "TitForTat", True, 0, 1).rounds is None
+
+
+@pytest.mark.parametrize(
+    ("rounds", "seed", "needle"),
+    [
+        (97_000, 1, "session.rounds"),
+        (1_000_000, 1, "session.rounds"),
+        (5, -1, "session.seed"),
+        (None, 1, "Rounds: type a whole number"),
+        (5, None, "Seed: type a whole number"),
+    ],
+)
+def test_the_play_page_refuses_rounds_and_seeds_a_session_file_may_not_have(rounds, seed, needle):
+    with pytest.raises(TeachingError) as err:
+        play_config("classroom_basic", "computer", "TitForTat", True, rounds, seed)
+    assert needle in str(err.value)
+    assert err.value.code == "bad_config"
+
+
+def test_the_instructor_sees_games_the_disk_could_not_take(tmp_path):
+    """Rendered with Solara's test renderer: a full store shows a red warning, and the
+    game it could not write is still in the results, marked."""
+    import ipyvuetify as v
+    import solara
+
+    from negotiation_sim.teaching import service as svc
+    from negotiation_sim.teaching.bots import Bot, play_room, tit_for_tat
+    from negotiation_sim.teaching.instructor_page import ClassResults, StoreHealth
+    from negotiation_sim.teaching.sessions import adhoc_config
+
+    service = svc.TeachingService(tmp_path, "t")
+    svc.set_service(service)
+    try:
+        bot = Bot(service.registry, "Ann", tit_for_tat).create(
+            adhoc_config("classroom_basic", rounds=20)
+        )
+        service.store._max_pages = service.store._conn.execute("PRAGMA page_count").fetchone()[0]
+        play_room([bot])
+        _, rc = solara.render(StoreHealth(), handle_error=False)
+        warning = " ".join(str(c) for w in rc.find(v.Alert).widgets for c in w.children)
+        assert "Not saved to disk yet: 1 finished games" in warning
+        assert "database or disk is full" in warning and str(tmp_path) in warning
+        _, rc = solara.render(ClassResults(None), handle_error=False)
+        html = " ".join(w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets)
+        assert "(not saved yet)" in html and bot.code in html
+        service.store._max_pages = None
+        service.store._conn.execute("PRAGMA max_page_count=1073741823")
+        service.registry.tick()
+        _, rc = solara.render(StoreHealth(), handle_error=False)
+        assert rc.find(v.Alert).widgets == []
+    finally:
+        svc.set_service(None)
+
+
+def test_a_debrief_without_a_rank_shows_each_strategys_whole_game():
+    """A student who never moved: no rank, no "You" row, and the table gives each
+    strategy's payoff over the whole game (not over zero rounds)."""
+    import solara
+
+    from negotiation_sim.teaching.bots import Bot, play_room, tit_for_tat
+    from negotiation_sim.teaching.debrief import build_debrief
+    from negotiation_sim.teaching.debrief_page import DebriefView
+    from negotiation_sim.teaching.registry import RoomRegistry
+    from negotiation_sim.teaching.sessions import adhoc_config
+
+    registry = RoomRegistry()
+    a = Bot(registry, "Ann", tit_for_tat).create(
+        adhoc_config("classroom_basic", mode="pair", rounds=3)
+    )
+    b = Bot(registry, "Bob", tit_for_tat).join(a.code)
+    registry.leave(b.code, b.token)
+    play_room([a])
+    d = build_debrief(registry.room(a.code).record, "south", ensemble_seeds=0)
+    assert d.rank is None
+    _, rc = solara.render(DebriefView(d), handle_error=False)
+    html = " ".join(w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets)
+    assert "No rank" in html and ">You<" not in html
+    for c in d.counterfactuals:
+        assert f'<td class="num">{c.payoff:.2f}</td>' in html

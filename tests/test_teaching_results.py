@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-import os
 from pathlib import Path
 
 import pytest
@@ -32,7 +30,7 @@ from negotiation_sim.teaching.sessions import (
     load_sessions,
     loads_session,
 )
-from negotiation_sim.teaching.store import GAMES_FILE, GameStore
+from negotiation_sim.teaching.store import GameStore
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -110,44 +108,7 @@ def test_a_session_config_reads_with_defaults():
     assert config.takeover == "TitForTat" and config.show.stage_game
 
 
-# ---------------------------------------------------------------------- store
-def test_store_saves_atomically_and_reloads_after_a_restart(tmp_path):
-    store = GameStore(tmp_path)
-    store.save({"game_id": "a", "room": "AAAAA", "outcome": "deal", "seats": []})
-    store.save({"game_id": "b", "room": "BBBBB", "outcome": "stalemate", "seats": []})
-    store.save({"game_id": "a", "room": "AAAAA", "outcome": "deal", "seats": []})  # again
-    assert [g["game_id"] for g in GameStore(tmp_path).games()] == ["a", "b"]
-    assert sorted(os.listdir(tmp_path)) == [GAMES_FILE]  # no temporary files left
-    lines = (tmp_path / GAMES_FILE).read_text().splitlines()
-    assert [json.loads(x)["game_id"] for x in lines] == ["a", "b"]
-    assert {"AAAAA", "BBBBB"} <= GameStore(tmp_path).codes()
-
-
-def test_a_failed_write_leaves_the_saved_games_intact(tmp_path, monkeypatch):
-    store = GameStore(tmp_path)
-    store.save({"game_id": "a", "seats": []})
-    before = (tmp_path / GAMES_FILE).read_bytes()
-
-    def boom(*args, **kwargs):
-        raise OSError("disk full")
-
-    monkeypatch.setattr(os, "replace", boom)
-    with pytest.raises(OSError):
-        store.save({"game_id": "b", "seats": []})
-    monkeypatch.undo()
-    assert (tmp_path / GAMES_FILE).read_bytes() == before
-    assert sorted(os.listdir(tmp_path)) == [GAMES_FILE]
-    assert [g["game_id"] for g in GameStore(tmp_path).games()] == ["a"]
-
-
-def test_a_damaged_line_is_skipped_and_reported(tmp_path):
-    good = json.dumps({"game_id": "a", "seats": []})
-    (tmp_path / GAMES_FILE).write_text(good + "\n{not json\n")
-    store = GameStore(tmp_path)
-    assert [g["game_id"] for g in store.games()] == ["a"]
-    assert "damaged line" in store.problems[0]
-
-
+# ---------------------------------------------------------------------- results
 def test_class_csv_has_one_row_per_game_with_each_pairs_payoffs(tmp_path):
     service = TeachingService(tmp_path, instructor_token="t")
     klass = service.registry.launch(adhoc_config("classroom_basic", mode="pair", rounds=3))
@@ -161,7 +122,7 @@ def test_class_csv_has_one_row_per_game_with_each_pairs_payoffs(tmp_path):
         assert row["room"] == game["room"] and row["class_code"] == klass.code
         assert row["outcome"] == game["outcome"]
         for i, seat in enumerate(game["seats"], 1):
-            assert row[f"player_{i}"] == seat["player"] and row[f"played_by_{i}"] == "student"
+            assert row[f"player_{i}"] == seat["player"] and row[f"played_by_{i}"] == "bot"
             assert float(row[f"payoff_{i}"]) == pytest.approx(seat["payoff"])
     every = list(csv.DictReader(io.StringIO(service.store.class_csv())))
     assert len(every) == 3 and every[-1]["played_by_2"] == "computer"
@@ -265,3 +226,129 @@ def test_build_debrief_ranks_the_student():
     assert d.ensemble is not None and d.ensemble.runs == len(library_strategies())
     quick = build_debrief(record, "north", with_counterfactuals=False, ensemble_seeds=0)
     assert quick.counterfactuals == [] and quick.ensemble is None
+
+
+# ---------------------------------------------------------------------- after a takeover
+def taken_over_record(leave_after: int) -> dict:
+    """A pair game in which South's student plays ``leave_after`` rounds, then leaves."""
+    registry = RoomRegistry()
+    a = Bot(registry, "Ann", random_policy(4)).create(
+        adhoc_config("classroom_basic", mode="pair", rounds=5)
+    )
+    b = Bot(registry, "Bob", tit_for_tat).join(a.code)
+    for _ in range(leave_after):
+        a.act()
+        b.act()
+    registry.leave(b.code, b.token)
+    play_room([a])
+    return registry.room(a.code).record
+
+
+def test_the_debrief_after_a_takeover_tells_it_and_ranks_only_the_students_rounds():
+    record = taken_over_record(2)
+    assert record["seats"][1]["takeover_round"] == 3
+    d = build_debrief(record, "south", ensemble_seeds=0)
+    text = " ".join(d.paragraphs + d.moments)
+    assert "The computer played your seat from round 3 (Bob left the game)" in text
+    assert "rounds 1 to 2 were yours" in text
+    assert (
+        "Your moves (rounds 1 to 2):" in text and "the computer's for you (rounds 3 to 5)" in text
+    )
+    assert "Round 3 (" in text and "the computer took over your seat" in text
+    assert "Your seat's payoff over the game" in text
+    assert d.takeover_round == 3 and d.own_rounds == 2
+    pays = record["seats"][1]["round_payoffs"]
+    assert d.own_payoff == pytest.approx(sum(pays[:2]))
+    # the rank compares the student's two rounds with each strategy's first two rounds
+    better = sum(c.payoff_over(2) > d.own_payoff + 1e-9 for c in d.counterfactuals)
+    assert d.rank == better + 1
+    full = [c.payoff for c in d.counterfactuals]
+    assert [c.payoff_over(None) for c in d.counterfactuals] == full
+
+
+def test_a_student_who_never_moved_gets_no_rank():
+    record = taken_over_record(0)
+    d = build_debrief(record, "south", ensemble_seeds=0)
+    text = " ".join(d.paragraphs + d.moments)
+    assert "from round 1 (Bob left the game): you made no move of your own" in text
+    assert "Your moves" not in text and "you held" not in text
+    assert d.rank is None and d.counterfactuals  # the table, without a rank
+    assert (
+        "Bob (a bot), then the computer (TitForTat) from round 1"
+        in build_debrief(record, "north", with_counterfactuals=False, ensemble_seeds=0).opponent
+    )
+
+
+# ---------------------------------------------------------------------- exports
+def test_dropouts_and_bots_are_labelled_and_dropouts_do_not_count(tmp_path):
+    service = TeachingService(tmp_path, "t")
+    klass = service.registry.launch(adhoc_config("classroom_basic", rounds=3))
+    room, token = service.registry.join(klass.code, "Drop")  # a student ...
+    service.registry.leave(room.code, token)  # ... who leaves before moving
+    play_class(service.registry, klass.code, 2, [tit_for_tat])
+    games = service.results(klass.code)
+    assert len(games) == 3
+    rows = list(csv.DictReader(io.StringIO(service.store.class_csv(klass.code))))
+    by_player = {r["player_1"] or r["player_2"]: r for r in rows}
+    drop = by_player["Drop"]
+    assert drop["counted"] == "no"
+    assert "dropout (Drop left the game)" in (drop["played_by_1"] + drop["played_by_2"])
+    assert by_player["Bot 1"]["counted"] == "yes"
+    assert "bot" in (by_player["Bot 1"]["played_by_1"] + by_player["Bot 1"]["played_by_2"])
+    assert sum(service.outcome_counts(klass.code).values()) == 2  # the chart leaves it out
+
+
+def test_the_round_csv_has_one_row_per_seat_per_round(tmp_path):
+    record = finished_record(rounds=4)
+    record.update(game_id="g", room="RRRRR", class_code="CCCCC", session="s")
+    store = GameStore(tmp_path)
+    store.save(record)
+    rows = list(csv.DictReader(io.StringIO(store.rounds_csv())))
+    assert len(rows) == 2 * 4
+    assert [(r["round"], r["side"]) for r in rows[:4]] == [
+        ("1", "north"),
+        ("1", "south"),
+        ("2", "north"),
+        ("2", "south"),
+    ]
+    north = [r for r in rows if r["side"] == "north"]
+    assert [r["move"].split(":")[0] for r in north] == ["escalate", "hold", "concede", "concede"]
+    assert [r["played_by"] for r in north] == ["student"] * 4
+    assert {r["played_by"] for r in rows if r["side"] == "south"} == {"computer"}
+    pays = record["seats"][0]["round_payoffs"]
+    assert [float(r["payoff"]) for r in north] == pytest.approx(pays)
+    assert sum(pays) == pytest.approx(record["seats"][0]["payoff"], abs=1e-5)
+    assert north[0]["partner_move"] == rows[1]["move"]  # South's move in round 1
+    assert {r["room"] for r in rows} == {"RRRRR"} and {r["counted"] for r in rows} == {"yes"}
+
+
+# ---------------------------------------------------------------------- shadow games
+@pytest.mark.parametrize("leave_after", [None, 2, 0])
+def test_counterfactuals_played_alongside_a_pair_game_equal_those_from_its_record(leave_after):
+    """The shadow games follow the game round by round (and a takeover), and end where
+    the counterfactuals computed from the finished record end."""
+    from negotiation_sim.teaching.shadow import ShadowWorker
+
+    worker = ShadowWorker()
+    registry = RoomRegistry()
+    registry.on_round = worker.follow  # in this thread, after every round
+    a = Bot(registry, "Ann", random_policy(4)).create(
+        adhoc_config("classroom_basic", mode="pair", rounds=5)
+    )
+    b = Bot(registry, "Bob", random_policy(9)).join(a.code)
+    k = 0
+    while not registry.room(a.code).game.finished:
+        if leave_after is not None and k == leave_after:
+            registry.leave(b.code, b.token)
+            play_room([a])
+            break
+        a.act()
+        b.act()
+        k += 1
+    record = dict(registry.room(a.code).record)
+    for gid in record["parties"]:
+        shadow = worker._shadows[(record["game_id"], gid)]
+        # every round was played along with the game: nothing is left for the debrief
+        assert all(not m.running for m in shadow.models.values())
+        assert worker.finish(record, gid) == counterfactuals(record, gid)
+    assert worker.finish(record, "north") is None  # handed over once

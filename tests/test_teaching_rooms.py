@@ -290,3 +290,23 @@ def test_rooms_are_isolated_under_concurrent_play(registry, finished):
         got = by_room[code]
         assert [s["payoff"] for s in got["seats"]] == [s["payoff"] for s in expected["seats"]]
         assert got["trajectory"] == expected["trajectory"]
+
+
+def test_students_arriving_at_the_same_moment_are_paired(registry):
+    """Twenty students join a pair session at once (from threads): ten rooms of two."""
+    klass = registry.launch(pair_config(rounds=2))
+    start = threading.Event()
+    rooms: list = []
+
+    def arrive(i: int) -> None:
+        start.wait()
+        rooms.append(registry.join(klass.code, f"S{i}")[0])
+
+    threads = [threading.Thread(target=arrive, args=(i,)) for i in range(20)]
+    for t in threads:
+        t.start()
+    start.set()
+    for t in threads:
+        t.join()
+    assert len({r.code for r in rooms}) == 10
+    assert all(r.state == "playing" and len(r.players) == 2 for r in rooms)

@@ -20,8 +20,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from negotiation_sim.core import Package
-from negotiation_sim.teaching.game import SeatView, TeachingError
-from negotiation_sim.teaching.rooms import Room, RoomRegistry, RoomView
+from negotiation_sim.teaching.moves import TeachingError
+from negotiation_sim.teaching.registry import RoomRegistry
+from negotiation_sim.teaching.room import Room, RoomView
+from negotiation_sim.teaching.seatview import SeatView
 from negotiation_sim.teaching.sessions import SessionConfig
 
 #: (action, instrument or None, offer: a Package, the terms of Game.make_offer, or None)
@@ -117,11 +119,11 @@ class Bot:
         return self
 
     def create(self, config: SessionConfig, seat: str | None = None) -> Bot:
-        room, token = self.registry.create_room(config, self.name, seat)
+        room, token = self.registry.create_room(config, self.name, seat, kind="bot")
         return self._seated(room, token)
 
     def join(self, code: str, seat: str | None = None) -> Bot:
-        room, token = self.registry.join(code, self.name, seat)
+        room, token = self.registry.join(code, self.name, seat, kind="bot")
         return self._seated(room, token)
 
     def view(self) -> RoomView:

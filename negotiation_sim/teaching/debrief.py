@@ -1,15 +1,22 @@
 """The debrief of a finished game, from one seat.
 
-* ``narrate``: what happened and why, in plain words drawn from the run's record (moves,
-  scheduled events, deals struck and broken, tariffs, lobbying).
+* ``narrate`` (``narrate`` module): what happened and why, in plain words.
 * ``counterfactuals``: the payoff each library strategy would have earned in the same
   seat, with the same seed, against the same opponent: a computer opponent plays its own
   strategy (and so reacts to the counterfactual moves); a student opponent's recorded
   moves are replayed (and a computer that took over their seat plays on from there).
 * ``ensemble_comparison``: where the game falls among computer-played games of the same
   setting: every library strategy in the seat, several seeds each, run with
-  ``negotiation_sim.runs.ensemble.run_ensemble``; the student's national welfare is placed in
+  ``negotiation_sim.ensemble.run_ensemble``; the student's national welfare is placed in
   that distribution and their outcome's share among those games is given.
+* ``DebriefCache``: both are computed once and shared. The ensemble depends only on the
+  setting (scenario, overrides, seed, rounds), the seat and the partner's computer
+  strategy, so every student of a session shares it; the counterfactuals depend on the
+  setting, the seat and how the partner was played (a computer strategy, or a student's
+  moves), so every student against the same computer shares them.
+
+After a takeover the student is ranked over their own rounds only (each strategy's
+payoff over the same rounds); with no round of their own there is no rank.
 
 Everything works from the record a finished game leaves (``Game.record()`` plus the room
 fields), so a debrief can be rebuilt from the store after a server restart.
@@ -17,10 +24,10 @@ fields), so a debrief can be rebuilt from the store after a server restart.
 
 from __future__ import annotations
 
-import datetime as dt
-import statistics
-from collections import Counter
-from collections.abc import Mapping
+import json
+import threading
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,12 +35,31 @@ import pandas as pd
 
 from negotiation_sim.abm.model import NegotiationModel
 from negotiation_sim.core import Action
-from negotiation_sim.runs.ensemble import outcome_table, run_ensemble
+from negotiation_sim.ensemble import outcome_table, run_ensemble
 from negotiation_sim.scenario import Scenario, load_scenario
 from negotiation_sim.strategies import get_strategy
 from negotiation_sim.strategies.base import Strategy
-from negotiation_sim.teaching.game import ReplayStrategy, library_strategies, move_from_dict
-from negotiation_sim.views.words import OUTCOME_WORDS
+from negotiation_sim.teaching.moves import (
+    ReplayStrategy,
+    library_strategies,
+    move_from_dict,
+    strategy_label,
+)
+from negotiation_sim.teaching.narrate import narrate, news_text, own_payoff, takeover_round
+
+__all__ = [
+    "Counterfactual",
+    "Debrief",
+    "DebriefCache",
+    "EnsembleComparison",
+    "build_debrief",
+    "counterfactuals",
+    "ensemble_comparison",
+    "narrate",
+    "news_text",
+    "play",
+    "seat_strategy",
+]
 
 
 @dataclass(frozen=True)
@@ -42,6 +68,11 @@ class Counterfactual:
     payoff: float
     outcome: str
     welfare: float
+    round_payoffs: tuple[float, ...] = ()
+
+    def payoff_over(self, rounds: int | None) -> float:
+        """The payoff over the first ``rounds`` rounds (all if None)."""
+        return self.payoff if rounds is None else float(sum(self.round_payoffs[:rounds]))
 
 
 @dataclass
@@ -73,6 +104,9 @@ class Debrief:
     counterfactuals: list[Counterfactual] = field(default_factory=list)
     rank: int | None = None  # 1 = the student beat every library strategy
     ensemble: EnsembleComparison | None = None
+    takeover_round: int | None = None  # the computer played the seat from this round
+    own_rounds: int | None = None  # rounds ranked (None: the whole game)
+    own_payoff: float | None = None  # the student's payoff over those rounds
 
 
 # ---------------------------------------------------------------------- replays
@@ -85,6 +119,10 @@ def base_scenario(record: Mapping[str, Any]) -> Scenario:
 
 def _seat(record: Mapping[str, Any], gid: str) -> dict[str, Any]:
     return next(s for s in record["seats"] if s["gid"] == gid)
+
+
+def _partner(record: Mapping[str, Any], gid: str) -> str:
+    return next(g for g in record["parties"] if g != gid)
 
 
 def seat_strategy(record: Mapping[str, Any], gid: str) -> Strategy:
@@ -128,7 +166,7 @@ def counterfactuals(record: Mapping[str, Any], gid: str) -> list[Counterfactual]
     """Each library strategy's payoff in seat ``gid`` with the game's seed and opponent,
     best first."""
     spec = base_scenario(record)
-    partner = next(g for g in record["parties"] if g != gid)
+    partner = _partner(record, gid)
     out = []
     for name in library_strategies():
         model = play(
@@ -143,26 +181,29 @@ def counterfactuals(record: Mapping[str, Any], gid: str) -> list[Counterfactual]
                 float(sum(gov.payoffs)),
                 model.outcome,
                 float(model.cumulative_welfare[gov.index]),
+                tuple(float(p) for p in gov.payoffs),
             )
         )
     return sorted(out, key=lambda c: -c.payoff)
 
 
-def ensemble_comparison(
-    record: Mapping[str, Any], gid: str, seeds_per_strategy: int = 8
-) -> EnsembleComparison:
-    """Computer-played games of the same setting: every library strategy in seat ``gid``
-    for ``seeds_per_strategy`` seeds each (``run_ensemble``, in this process), against
-    the game's computer opponent (for a student opponent: the session's takeover
-    strategy)."""
-    spec = base_scenario(record)
-    partner = next(g for g in record["parties"] if g != gid)
-    pseat = _seat(record, partner)
+def _partner_strategy(record: Mapping[str, Any], gid: str) -> tuple[str, dict[str, Any]]:
+    """The computer strategy that plays the partner in the ensemble: the game's computer
+    opponent, or for a student opponent the session's takeover strategy."""
+    pseat = _seat(record, _partner(record, gid))
     if pseat.get("human"):
-        pname = record.get("takeover_strategy") or pseat.get("strategy") or ""
-        pparams = dict(record.get("takeover_params") or {})
-    else:
-        pname, pparams = pseat["strategy"], dict(pseat.get("params") or {})
+        name = record.get("takeover_strategy") or pseat.get("strategy") or ""
+        return name, dict(record.get("takeover_params") or {})
+    return pseat["strategy"], dict(pseat.get("params") or {})
+
+
+def ensemble_runs(record: Mapping[str, Any], gid: str, seeds_per_strategy: int = 8) -> pd.DataFrame:
+    """Computer-played games of the same setting: every library strategy in seat ``gid``
+    for ``seeds_per_strategy`` seeds each (``run_ensemble``, in this process); columns
+    ``outcome``, ``welfare.<gid>`` and ``strategy``."""
+    spec = base_scenario(record)
+    partner = _partner(record, gid)
+    pname, pparams = _partner_strategy(record, gid)
     frames = []
     for name in library_strategies():
         overrides: dict[str, Any] = {
@@ -184,7 +225,13 @@ def ensemble_comparison(
         frame = result.summaries[["outcome", f"welfare.{gid}"]].copy()
         frame["strategy"] = name
         frames.append(frame)
-    runs = pd.concat(frames, ignore_index=True)
+    return pd.concat(frames, ignore_index=True)
+
+
+def compare(
+    record: Mapping[str, Any], gid: str, runs: pd.DataFrame, seeds_per_strategy: int
+) -> EnsembleComparison:
+    """Place the student's game among the computer-played ``runs``."""
     welfare = runs[f"welfare.{gid}"].to_numpy(dtype=float)
     mine = float(_seat(record, gid)["welfare"])
     below = float((welfare < mine - 1e-9).sum())
@@ -199,8 +246,7 @@ def ensemble_comparison(
         )
         .reset_index()
     )
-    from negotiation_sim.teaching.game import strategy_label
-
+    pname, pparams = _partner_strategy(record, gid)
     return EnsembleComparison(
         runs=n,
         seeds_per_strategy=seeds_per_strategy,
@@ -214,212 +260,96 @@ def ensemble_comparison(
     )
 
 
-# ---------------------------------------------------------------------- narrative
-def _action(move: str) -> str:
-    return move.split(":")[0] if move else "hold"
+def ensemble_comparison(
+    record: Mapping[str, Any], gid: str, seeds_per_strategy: int = 8
+) -> EnsembleComparison:
+    """The student's game among computer-played games of the same setting (against the
+    game's computer opponent; for a student opponent, the session's takeover strategy)."""
+    runs = ensemble_runs(record, gid, seeds_per_strategy)
+    return compare(record, gid, runs, seeds_per_strategy)
 
 
-def _instrument(move: str) -> str:
-    part = move.split(":")
-    return {"tariff": "tariffs", "rare_earth": "rare earths", "chips": "chips"}.get(
-        part[1] if len(part) > 1 else "", ""
-    )
+# ---------------------------------------------------------------------- sharing
+def _setting(record: Mapping[str, Any]) -> tuple:
+    overrides = json.dumps(record.get("overrides", []), sort_keys=True, default=str)
+    source = record.get("scenario_source") or record["scenario"]
+    return (str(source), overrides, int(record["seed"]), int(record["rounds"]))
 
 
-def news_text(text: str, names: Mapping[str, str]) -> str:
-    """``comprehensive broken by us`` -> ``the comprehensive deal was broken by United
-    States``."""
-    kind, _, rest = text.partition(" ")
-    what = {"comprehensive": "comprehensive deal", "truce": "truce"}.get(kind, kind)
-    if rest == "struck":
-        return f"a {what} was struck"
-    if rest.startswith("broken by "):
-        who = [names.get(g.strip(), g.strip()) for g in rest[len("broken by ") :].split(",")]
-        return f"the {what} was broken by {' and '.join(who)}"
-    if rest == "expired":
-        return f"the {what} expired"
-    return text
+def counterfactual_key(record: Mapping[str, Any], gid: str) -> tuple:
+    """What the counterfactuals of seat ``gid`` depend on: the setting, the seat and how
+    the partner was played."""
+    p = _seat(record, _partner(record, gid))
+    how: tuple = ("computer", p.get("strategy"), json.dumps(p.get("params") or {}, sort_keys=True))
+    if p.get("human"):
+        how += (json.dumps(p.get("moves"), sort_keys=True, default=str), p.get("takeover_round"))
+    return ("counterfactuals", _setting(record), gid, how)
 
 
-def _possessive(name: str) -> str:
-    return f"{name}'" if name.endswith("s") else f"{name}'s"
+def ensemble_key(record: Mapping[str, Any], gid: str, seeds: int) -> tuple:
+    """What the ensemble of seat ``gid`` depends on: the setting, the seat, the partner's
+    computer strategy and the number of seeds."""
+    name, params = _partner_strategy(record, gid)
+    return ("ensemble", _setting(record), gid, name, json.dumps(params, sort_keys=True), seeds)
 
 
-def _tally(counts: Counter) -> str:
-    words = (("escalate", "escalation"), ("hold", "hold"), ("concede", "concession"))
-    return ", ".join(f"{counts[a]} {word}{'' if counts[a] == 1 else 's'}" for a, word in words)
+class DebriefCache:
+    """Counterfactuals and ensembles computed once per key and shared (thread-safe: a
+    second caller with the same key waits for the first, then reads its result). Keeps
+    the ``size`` most recently used results."""
+
+    def __init__(self, size: int = 512) -> None:
+        self.size = size
+        self._lock = threading.Lock()
+        self._done: OrderedDict[Hashable, Any] = OrderedDict()
+        self._busy: dict[Hashable, threading.Lock] = {}
+        self.computed = 0  # how many results were computed (not shared)
+        #: ``shadow(record, gid)``: counterfactuals played alongside the game, or None
+        self.shadow: Callable[[Mapping[str, Any], str], list[Counterfactual] | None] | None = None
+
+    def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key in self._done:
+                self._done.move_to_end(key)
+                return self._done[key]
+            lock = self._busy.setdefault(key, threading.Lock())
+        with lock:
+            with self._lock:
+                if key in self._done:
+                    return self._done[key]
+            value = compute()
+            with self._lock:
+                self._done[key] = value
+                self.computed += 1
+                while len(self._done) > self.size:
+                    self._done.popitem(last=False)
+                self._busy.pop(key, None)
+            return value
+
+    def counterfactuals(self, record: Mapping[str, Any], gid: str) -> list[Counterfactual]:
+        def compute() -> list[Counterfactual]:
+            done = self.shadow(record, gid) if self.shadow is not None else None
+            return done if done is not None else counterfactuals(record, gid)
+
+        return self.get(counterfactual_key(record, gid), compute)
+
+    def ensemble(self, record: Mapping[str, Any], gid: str, seeds: int) -> EnsembleComparison:
+        runs = self.get(ensemble_key(record, gid, seeds), lambda: ensemble_runs(record, gid, seeds))
+        return compare(record, gid, runs, seeds)
 
 
-def _date(text: str) -> str:
-    try:
-        d = dt.date.fromisoformat(text)
-    except (TypeError, ValueError):
-        return str(text)
-    return f"{d.day} {d.strftime('%b %Y')}"
-
-
-def _verb(move: str, subject_you: bool) -> str:
-    action = _action(move)
-    inst = _instrument(move)
-    verb = {"escalate": "escalated", "hold": "held", "concede": "conceded"}[action]
-    if inst and action != "hold":
-        verb += f" on {inst}"
-    return verb
-
-
-def narrate(record: Mapping[str, Any], gid: str) -> tuple[str, list[str], list[str]]:
-    """(one-line summary, paragraphs, key moments) of the game from seat ``gid``."""
-    rows = record["trajectory"]
-    parties = record["parties"]
-    partner = next(g for g in parties if g != gid)
-    names = {s["gid"]: s["name"] for s in record["seats"]}
-    them = names[partner]
-    you_names = {**names, gid: "you"}
-    n = len(rows)
-    outcome = record["outcome"]
-    if n == 0:
-        return "The game did not start.", [], []
-    first, last = rows[0], rows[-1]
-    since = record.get("outcome_round") or n
-    summary = f"The game ended in {OUTCOME_WORDS.get(outcome, outcome)}"
-    if outcome in ("deal", "truce", "trade_war") and since:
-        summary += f", in place since round {since}"
-    summary += "."
-    paragraphs = [
-        f"The game ran {n} rounds, from {_date(first['date'])} to {_date(last['date'])}. " + summary
-    ]
-
-    # moves
-    mine = [_action(r[f"move_{gid}"]) for r in rows]
-    theirs = [_action(r[f"move_{partner}"]) for r in rows]
-    c_me, c_them = Counter(mine), Counter(theirs)
-    text = f"Your moves: {_tally(c_me)}; {_possessive(them)}: {_tally(c_them)}."
-    first_e = next(
-        (
-            (i + 1, who)
-            for i in range(n)
-            for who, seq in (("you", mine), (them, theirs))
-            if seq[i] == "escalate"
-        ),
-        None,
-    )
-    if first_e:
-        r, who = first_e
-        both = mine[r - 1] == theirs[r - 1] == "escalate"
-        who = "both sides" if both else who
-        text += f" The first escalation came in round {r}, from {who}."
-    if n > 2:
-        copied = sum(theirs[i] == mine[i - 1] for i in range(1, n))
-        share = copied / (n - 1)
-        if share >= 0.8 and len(set(theirs)) > 1:
-            text += (
-                f" {them} repeated your previous move in {copied} of {n - 1} rounds, "
-                "much as Tit for Tat does."
-            )
-    paragraphs.append(text)
-
-    # tariffs
-    t_me = [float(r[f"tariff_{gid}_{partner}"]) for r in rows]
-    t_them = [float(r[f"tariff_{partner}_{gid}"]) for r in rows]
-    paragraphs.append(
-        f"Your average tariff on {them} ended at {t_me[-1]:.0f}% (peak {max(t_me):.0f}%); "
-        f"{_possessive(them)} on you ended at {t_them[-1]:.0f}% (peak {max(t_them):.0f}%)."
-    )
-
-    # why the outcome
-    struck = [i for i, r in enumerate(rows) if str(r.get("deal_news", "")).endswith("struck")]
-    broken = [i for i, r in enumerate(rows) if "broken" in str(r.get("deal_news", ""))]
-    offers = sum(bool(r.get(f"offer_{g}")) for r in rows for g in parties)
-    why = ""
-    if outcome in ("deal", "truce") and struck:
-        i = struck[-1]
-        r = rows[i]
-        conceders = [
-            "you" if g == gid else names[g] for g in parties if _action(r[f"move_{g}"]) == "concede"
-        ]
-        who = " and ".join(conceders) or "a side"
-        what = news_text(r["deal_news"], names).removeprefix("a ").removesuffix(" was struck")
-        why = (
-            f"The {what} was struck in round {i + 1} "
-            f"({_date(r['date'])}) when {who} conceded and offered terms that both "
-            "governments valued above carrying on without a deal"
+# ---------------------------------------------------------------------- the debrief
+def _opponent(pseat: Mapping[str, Any]) -> str:
+    if not pseat.get("human"):
+        return f"the computer, playing {pseat['strategy']}"
+    who = pseat.get("player") or "another student"
+    if pseat.get("player_kind") == "bot":
+        who += " (a bot)"
+    if pseat.get("takeover_round") is not None:
+        return (
+            f"{who}, then the computer ({pseat['strategy']}) from round {pseat['takeover_round']}"
         )
-        if r.get("events"):
-            why += f"; that round also brought: {r['events']}"
-        why += "."
-    elif outcome in ("deal", "truce"):
-        why = "A truce was already in force when the game began and it held to the end."
-    elif outcome == "trade_war":
-        why = (
-            "Both sides' escalation stayed at or above the trade-war threshold for several "
-            f"rounds in a row (from round {since}), with no deal in force: each escalation "
-            "was met with another, and no concession lasted long enough to stop it."
-        )
-    elif outcome == "stalemate" and struck:
-        why = (
-            f"Deals were struck (round {', '.join(str(i + 1) for i in struck)}) but none "
-            "lasted to the end, and escalation never stayed at trade-war level for long "
-            "enough."
-        )
-    elif outcome == "stalemate":
-        why = (
-            f"{offers} deal offers were made, but none was worth more to both governments "
-            "than carrying on"
-            if offers
-            else "No side conceded, so no deal offer was ever made"
-        )
-        why += ", and escalation never stayed at trade-war level for long enough."
-    if broken:
-        why += " " + " ".join(
-            f"In round {i + 1}, {news_text(rows[i]['deal_news'], you_names)}." for i in broken
-        )
-    if why:
-        paragraphs.append(why.strip())
-
-    # lobbying
-    lob = [float(r.get(f"lobbying_{gid}", 0.0) or 0.0) for r in rows]
-    avg = statistics.fmean(lob) if lob else 0.0
-    if abs(avg) >= 0.01:
-        side = "escalation" if avg > 0 else "concessions"
-        paragraphs.append(
-            f"Your firms lobbied on balance for {side} (average lobbying index {avg:+.2f}): "
-            + (
-                "protected sectors gained more than exporters lost."
-                if avg > 0
-                else "the sectors hurt by the standoff outweighed those it protected."
-            )
-        )
-
-    seats = {s["gid"]: s for s in record["seats"]}
-    paragraphs.append(
-        f"Your payoff over the game was {seats[gid]['payoff']:.2f} "
-        f"({them}: {seats[partner]['payoff']:.2f}); your country's welfare summed to "
-        f"{seats[gid]['welfare']:.1f} $bn against free trade."
-    )
-
-    # key moments
-    moments = []
-    for i, r in enumerate(rows):
-        bits = []
-        events = [e for e in str(r.get("events") or "").split("; ") if e]
-        events = [news_text(e, you_names) for e in events if e != r.get("deal_news")]
-        if events:
-            bits.append("; ".join(events))
-        changed = i == 0 or mine[i] != mine[i - 1] or theirs[i] != theirs[i - 1]
-        if changed or r.get("deal_news"):
-            bits.append(
-                f"you {_verb(r[f'move_{gid}'], True)}, {them} {_verb(r[f'move_{partner}'], False)}"
-            )
-        if r.get("deal_news"):
-            bits.append(news_text(str(r["deal_news"]), you_names))
-        if i > 0 and r["outcome"] != rows[i - 1]["outcome"]:
-            bits.append(f"now: {str(r['outcome']).replace('_', ' ')}")
-        if bits:
-            moments.append(f"Round {i + 1} ({_date(r['date'])}): " + "; ".join(bits) + ".")
-    if len(moments) > 12:
-        extra = len(moments) - 11
-        moments = [*moments[:11], f"... and {extra} more rounds with changes."]
-    return summary, paragraphs, moments
+    return who
 
 
 def build_debrief(
@@ -427,22 +357,15 @@ def build_debrief(
     gid: str,
     with_counterfactuals: bool | None = None,
     ensemble_seeds: int | None = None,
+    cache: DebriefCache | None = None,
 ) -> Debrief:
     """The whole debrief of seat ``gid`` (counterfactuals and ensemble as the record's
-    session asked, unless given)."""
-    partner = next(g for g in record["parties"] if g != gid)
+    session asked, unless given; shared through ``cache`` if given)."""
+    partner = _partner(record, gid)
     seats = {s["gid"]: s for s in record["seats"]}
     summary, paragraphs, moments = narrate(record, gid)
     pseat = seats[partner]
-    if not pseat.get("human"):
-        opponent = f"the computer, playing {pseat['strategy']}"
-    elif pseat.get("takeover_round") is not None:
-        opponent = (
-            f"{pseat.get('player') or 'a student'}, then the computer ({pseat['strategy']}) "
-            f"from round {pseat['takeover_round']}"
-        )
-    else:
-        opponent = pseat.get("player") or "another student"
+    k = takeover_round(record, gid)
     debrief = Debrief(
         seat=gid,
         name=seats[gid]["name"],
@@ -454,17 +377,27 @@ def build_debrief(
         moments=moments,
         payoff=float(seats[gid]["payoff"]),
         partner_payoff=float(pseat["payoff"]),
-        opponent=opponent,
+        opponent=_opponent(pseat),
+        takeover_round=k,
+        own_rounds=None if k is None else k - 1,
+        own_payoff=own_payoff(record, gid),
     )
     if with_counterfactuals is None:
         with_counterfactuals = bool(record.get("counterfactuals", True))
     if with_counterfactuals:
-        debrief.counterfactuals = counterfactuals(record, gid)
-        better = sum(c.payoff > debrief.payoff + 1e-9 for c in debrief.counterfactuals)
-        debrief.rank = better + 1
+        table = (cache.counterfactuals if cache else counterfactuals)(record, gid)
+        debrief.counterfactuals = table
+        own = debrief.own_rounds
+        mine = debrief.own_payoff
+        if mine is not None and own != 0:
+            better = sum(c.payoff_over(own) > mine + 1e-9 for c in table)
+            debrief.rank = better + 1
     seeds = record.get("ensemble_seeds", 8) if ensemble_seeds is None else ensemble_seeds
     if seeds:
-        debrief.ensemble = ensemble_comparison(record, gid, int(seeds))
+        if cache is not None:
+            debrief.ensemble = cache.ensemble(record, gid, int(seeds))
+        else:
+            debrief.ensemble = ensemble_comparison(record, gid, int(seeds))
     return debrief
 
 

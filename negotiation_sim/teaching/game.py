@@ -13,7 +13,6 @@ student, and changes nothing.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -23,175 +22,40 @@ import numpy as np
 
 from negotiation_sim.abm.model import NegotiationModel, Overrides
 from negotiation_sim.core import CONTROL_LEVELS, Action, Move, Package
-from negotiation_sim.game.calendar import event_round
 from negotiation_sim.game.offers import build_offer
 from negotiation_sim.scenario import Scenario, ScenarioError, load_scenario, parse_overrides
-from negotiation_sim.strategies import STRATEGIES, Human, get_strategy
-from negotiation_sim.strategies.base import GameView, Strategy, choose_instrument
-from negotiation_sim.views.firms import FirmReport, firm_reports
-from negotiation_sim.views.words import INSTRUMENT_LABELS
+from negotiation_sim.strategies import Human, get_strategy
+from negotiation_sim.strategies.base import choose_instrument
+from negotiation_sim.teaching import seatview
+from negotiation_sim.teaching.moves import (
+    ReplayStrategy,
+    TeachingError,
+    instrument_words,
+    library_strategies,
+    move_from_dict,
+    move_to_dict,
+    package_from_dict,
+    package_to_dict,
+    strategy_label,
+)
+from negotiation_sim.teaching.seatview import FirmReport, RoundLine, SeatView, UpcomingEvent
 
-
-class TeachingError(ValueError):
-    """Bad input from a student or teacher. ``str(err)`` is the message to show; ``code``
-    names the kind of problem (``unknown_room``, ``double_move``, ``game_over``,
-    ``wrong_seat``, ``bad_move``, ``bad_offer``, ``room_full``, ``not_started``...)."""
-
-    def __init__(self, message: str, code: str = "invalid") -> None:
-        super().__init__(message)
-        self.code = code
-
-
-def library_strategies() -> list[str]:
-    """Names of the computer strategies a teacher may pick (every strategy but Human)."""
-    return [name for name, cls in STRATEGIES.items() if not cls.classifier.get("human")]
-
-
-def strategy_label(name: str, params: Mapping[str, Any] | None = None) -> str:
-    """``TitForTat`` or ``DeadlineBrinkmanship(window=1)``."""
-    if not params:
-        return name
-    return f"{name}({', '.join(f'{k}={v:g}' for k, v in params.items())})"
-
-
-# ---------------------------------------------------------------------- moves as data
-def package_to_dict(package: Package | None) -> dict[str, Any] | None:
-    if package is None:
-        return None
-    return {
-        "proposer": package.proposer,
-        "tariffs": {g: float(v) for g, v in package.tariffs.items()},
-        "controls": {g: {k: int(v) for k, v in c.items()} for g, c in package.controls.items()},
-        "purchases": float(package.purchases),
-        "kind": package.kind,
-        "aspiration": float(package.aspiration),
-    }
-
-
-def package_from_dict(data: Mapping[str, Any] | None) -> Package | None:
-    if not data:
-        return None
-    return Package(
-        proposer=data["proposer"],
-        tariffs=dict(data["tariffs"]),
-        controls={g: dict(c) for g, c in data["controls"].items()},
-        purchases=float(data.get("purchases", 0.0)),
-        kind=data.get("kind", "truce"),
-        aspiration=float(data.get("aspiration", 1.0)),
-    )
-
-
-def move_to_dict(move: Move) -> dict[str, Any]:
-    return {
-        "action": move.action.label,
-        "instrument": move.instrument,
-        "offer": package_to_dict(move.offer),
-    }
-
-
-def move_from_dict(data: Mapping[str, Any]) -> Move:
-    return Move(
-        Action.parse(data["action"]), data.get("instrument"), package_from_dict(data.get("offer"))
-    )
-
-
-class ReplayStrategy(Strategy):
-    """Plays recorded moves (round k plays ``moves[k - 1]``); after them, ``then`` decides
-    (a strategy that took over a seat), or hold. Used to replay a student's moves."""
-
-    name = "Replay"
-
-    def __init__(self, moves: Iterable[Move], then: Strategy | None = None) -> None:
-        self.moves = list(moves)
-        self.then = then
-        super().__init__()
-
-    def decide(self, view: GameView) -> Move:
-        k = view.round - 1
-        if k < len(self.moves):
-            return self.moves[k]
-        if self.then is not None:
-            return self.then.decide(view)
-        return Move(Action.HOLD)
-
-    def aspiration(self, t: float) -> float:
-        return self.then.aspiration(t) if self.then is not None else super().aspiration(t)
-
-
-# ---------------------------------------------------------------------- what a seat sees
-@dataclass(frozen=True)
-class UpcomingEvent:
-    round: int
-    date: dt.date
-    label: str
-    kind: str
-    deadline: bool
-
-
-@dataclass(frozen=True)
-class RoundLine:
-    """One played round from a seat: moves as seen from that seat, tariffs after moves."""
-
-    round: int
-    date: str
-    my_move: str
-    partner_move: str
-    my_tariff: float
-    partner_tariff: float
-    outcome: str
-    deal: str
-    events: str
-    deal_news: str
-    my_offer: str
-    partner_offer: str
-
-
-@dataclass
-class SeatView:
-    """Everything the student in seat ``gid`` may see before choosing a move."""
-
-    gid: str
-    name: str
-    partner: str
-    partner_name: str
-    scenario: str
-    scenario_name: str
-    round: int  # the round to play next (horizon + 1 when finished)
-    rounds_played: int
-    horizon: int
-    date: dt.date
-    finished: bool
-    outcome: str
-    instruments: tuple[str, ...]
-    my_tariff: float
-    partner_tariff: float
-    my_floor: float
-    partner_floor: float
-    max_tariff: float
-    tariff_step: float
-    my_controls: dict[str, int]
-    partner_controls: dict[str, int]
-    deal: str | None
-    deal_expires: int | None
-    lobbying: float
-    firms: list[FirmReport]
-    upcoming: list[UpcomingEvent]
-    rounds_to_deadline: int | None
-    history: list[RoundLine]
-    stage_mine: list[list[float]] | None
-    stage_partner: list[list[float]] | None
-    my_pending: str | None
-    partner_moved: bool
-    computer_plays_me: bool
-    my_payoff: float
-    standard_offer: Package | None
-    max_purchases: float
-    buyer: str
-    seed: int
-
-    @property
-    def last(self) -> RoundLine | None:
-        return self.history[-1] if self.history else None
+__all__ = [
+    "FirmReport",
+    "Game",
+    "ReplayStrategy",
+    "RoundLine",
+    "SeatState",
+    "SeatView",
+    "TeachingError",
+    "UpcomingEvent",
+    "library_strategies",
+    "move_from_dict",
+    "move_to_dict",
+    "package_from_dict",
+    "package_to_dict",
+    "strategy_label",
+]
 
 
 @dataclass
@@ -269,14 +133,17 @@ class Game:
         #: the scenario overrides as (dotted path, value) pairs, without the seat strategies
         self.overrides: list[tuple[str, Any]] = pairs
         self.seed = int(seed)
-        self.model = NegotiationModel(self.spec, rng=self.seed, rounds=rounds)
+        try:
+            self.model = NegotiationModel(self.spec, rng=self.seed, rounds=rounds)
+        except ValueError as exc:  # rounds or seed the model cannot take
+            raise TeachingError(f"Cannot start this game: {exc}", "bad_config") from None
         self.horizon = self.model.horizon
         self.parties: tuple[str, str] = self.model.party_ids
         for gid in humans:
             self.model.governments[gid].replace_strategy(Human())
         self.pending: dict[str, Move] = {}
         self._stage: tuple[int, np.ndarray, np.ndarray] | None = None
-        self._events = self._calendar()
+        self.events = seatview.calendar_events(self)
 
     # ------------------------------------------------------------------ state
     @property
@@ -347,7 +214,7 @@ class Game:
         if instrument in ("", "auto"):
             instrument = None
         if instrument is not None and instrument not in gov.instruments:
-            held = ", ".join(INSTRUMENT_LABELS.get(i, i) for i in gov.instruments)
+            held = ", ".join(instrument_words(i) for i in gov.instruments)
             raise TeachingError(
                 f"{gov.name} cannot {action.label} with {instrument!r}; it holds: {held}.",
                 "bad_move",
@@ -384,13 +251,27 @@ class Game:
                 f"{who} is played by the computer ({seat.label}); it takes no moves from you.",
                 "wrong_seat",
             )
+        self._check_can_move(gid)
+        return self.submit_move(gid, self.make_move(gid, action, instrument, offer))
+
+    def _check_can_move(self, gid: str) -> None:
         if gid in self.pending:
             raise TeachingError(
                 f"You have already moved in round {self.round} ({self.pending[gid]}). "
                 "Wait for the round to resolve.",
                 "double_move",
             )
-        self.pending[gid] = self.make_move(gid, action, instrument, offer)
+
+    def submit_move(self, gid: str, move: Move) -> bool:
+        """Queue a checked ``Move`` (from ``make_move``, or a stored one replayed) for seat
+        ``gid``; resolve the round when every student seat has moved. True if it did."""
+        self.check_seat(gid)
+        if self.finished:
+            raise TeachingError("The game is over; no more moves.", "game_over")
+        if not self.seats[gid].human:
+            raise TeachingError("The computer plays this seat; it takes no moves.", "wrong_seat")
+        self._check_can_move(gid)
+        self.pending[gid] = move
         return self.resolve_if_ready()
 
     def resolve_if_ready(self) -> bool:
@@ -500,7 +381,7 @@ class Game:
             for name, level in levels.items():
                 if name not in held:
                     raise TeachingError(
-                        f"{gov.name} holds no {INSTRUMENT_LABELS.get(name, name)} control.",
+                        f"{gov.name} holds no {instrument_words(name)} control.",
                         "bad_offer",
                     )
                 if isinstance(level, bool) or level not in range(len(CONTROL_LEVELS)):
@@ -555,106 +436,18 @@ class Game:
         ua, ub = self.stage()
         return (ua, ub) if gid == self.parties[0] else (ub.T, ua.T)
 
-    def _calendar(self) -> list[UpcomingEvent]:
-        m = self.model
-        out = []
-        cal = m.calendar
-        for event in m.config.calendar:
-            r = event_round(event, cal.start, cal.round_days)
-            if 1 <= r <= self.horizon:
-                out.append(
-                    UpcomingEvent(r, cal.date_of(r), event.label, event.type, event.deadline)
-                )
-        return sorted(out, key=lambda e: e.round)
-
     def firm_reports(self, gid: str) -> list[FirmReport]:
         """What each firm group of ``gid``'s country is lobbying for, and why."""
-        return firm_reports(self.model, gid)
+        return seatview.firm_reports(self, gid)
 
     def history(self, gid: str) -> list[RoundLine]:
         """Played rounds as seen from ``gid``'s seat (the partner's moves as perceived)."""
-        table = self.model.datacollector.tables["rounds"]
-        partner = self.partner_of(gid)
-        seen = self.model.governments[gid].seen
-        lines = []
-        for k, r in enumerate(table["round"]):
-            lines.append(
-                RoundLine(
-                    round=int(r),
-                    date=table["date"][k],
-                    my_move=table[f"move_{gid}"][k],
-                    partner_move=str(seen[k]) if k < len(seen) else table[f"move_{partner}"][k],
-                    my_tariff=float(table[f"tariff_{gid}_{partner}"][k]),
-                    partner_tariff=float(table[f"tariff_{partner}_{gid}"][k]),
-                    outcome=table["outcome"][k],
-                    deal=table["deal"][k],
-                    events=table["events"][k],
-                    deal_news=table["deal_news"][k],
-                    my_offer=table[f"offer_{gid}"][k],
-                    partner_offer=table[f"offer_{partner}"][k],
-                )
-            )
-        return lines
+        return seatview.history(self, gid)
 
     def seat_view(self, gid: str, stage: bool = True, partner_stage: bool = False) -> SeatView:
         """What the student in seat ``gid`` sees now. ``stage``/``partner_stage`` include
         the stage-game estimate (my payoffs / the partner's)."""
-        self.check_seat(gid)
-        m = self.model
-        gov = m.governments[gid]
-        pid = self.partner_of(gid)
-        partner = m.governments[pid]
-        deal = m.deal
-        nxt = self.round
-        upcoming = [e for e in self._events if e.round >= nxt]
-        deadline = m.calendar.rounds_to_deadline(nxt)
-        mine = theirs = None
-        if not self.finished and (stage or partner_stage):
-            a, b = self.stage_from(gid)
-            mine = a.round(3).tolist() if stage else None
-            theirs = b.round(3).tolist() if partner_stage else None
-        neg = m.spec.data["negotiation"]
-        pending = self.pending.get(gid)
-        return SeatView(
-            gid=gid,
-            name=gov.name,
-            partner=pid,
-            partner_name=partner.name,
-            scenario=self.scenario,
-            scenario_name=self.spec.name,
-            round=nxt,
-            rounds_played=m.round,
-            horizon=self.horizon,
-            date=m.calendar.date_of(min(nxt, self.horizon)),
-            finished=self.finished,
-            outcome=m.outcome,
-            instruments=gov.instruments,
-            my_tariff=m.tariff_on_partner(gov),
-            partner_tariff=m.tariff_on_partner(partner),
-            my_floor=gov.party.config.tariff_floor_pct,
-            partner_floor=partner.party.config.tariff_floor_pct,
-            max_tariff=100.0 * m.world.max_tariff,
-            tariff_step=gov.party.config.tariff_step_pp,
-            my_controls=gov.controls,
-            partner_controls=partner.controls,
-            deal=deal.kind if deal is not None else None,
-            deal_expires=deal.expires_round if deal is not None else None,
-            lobbying=m.population.lobbying(gov.index),
-            firms=self.firm_reports(gid),
-            upcoming=upcoming,
-            rounds_to_deadline=deadline,
-            history=self.history(gid),
-            stage_mine=mine,
-            stage_partner=theirs,
-            my_pending=str(pending) if pending is not None else None,
-            partner_moved=self.seats[pid].human and pid in self.pending,
-            computer_plays_me=not self.seats[gid].human,
-            my_payoff=self.payoff(gid),
-            standard_offer=self.standard_offer(gid) if not self.finished else None,
-            max_purchases=neg["max_purchases"],
-            buyer=neg["buyer"] if neg["max_purchases"] > 0 else "",
-            seed=self.seed,
-        )
+        return seatview.seat_view(self, gid, stage, partner_stage)
 
     # ------------------------------------------------------------------ the record
     def record(self) -> dict[str, Any]:
@@ -687,6 +480,7 @@ class Game:
                     "payoff": round(self.payoff(g), 6),
                     "welfare": round(float(m.cumulative_welfare[gov.index]), 6),
                     "moves": [move_to_dict(mv) for mv in gov.moves],
+                    "round_payoffs": [round(float(p), 6) for p in gov.payoffs],
                 }
             )
         outcomes = m.tracker.outcomes

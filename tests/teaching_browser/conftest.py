@@ -165,6 +165,19 @@ def stop_server(server: Server) -> None:
         server.process.wait(timeout=5)
 
 
+def kill_server(server: Server) -> None:
+    """Kill the server we started with SIGKILL (no chance to clean up), by its id."""
+    if server.process.poll() is None:
+        os.killpg(server.process.pid, signal.SIGKILL)
+        server.process.wait(timeout=10)
+
+
+@pytest.fixture
+def server_kill():
+    """``kill(server)``: SIGKILL a server started by ``server_control``."""
+    return kill_server
+
+
 @pytest.fixture(scope="session")
 def teaching_server(tmp_path_factory) -> Server:
     """One teaching server for the test session."""
