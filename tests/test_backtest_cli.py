@@ -17,8 +17,8 @@ import pytest
 from negotiation_sim.backtest.episode import load_episode
 from negotiation_sim.backtest.simulate import backtest
 from negotiation_sim.backtest.targets import struck_kind
-from negotiation_sim.ensemble import derive_seed
 from negotiation_sim.run import run_simulation
+from negotiation_sim.runs.seeds import derive_seed
 
 DATA = Path(__file__).parent / "data"
 TINY = DATA / "tiny_episode.toml"
@@ -183,3 +183,23 @@ def test_validate_checks_episodes_and_calibration_specs():
     assert f"OK  {TINY} (back-test episode)" in done.stdout
     assert "bad_episode.toml: targets[1].kind: unknown kind" in done.stderr
     assert "1 of 4 files invalid" in done.stderr
+
+
+def test_a_dask_cluster_gives_the_same_record():
+    distributed = pytest.importorskip("distributed")
+    episode = load_episode(TINY)
+    here = backtest(episode, runs=4)
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=False, protocol="tcp", dashboard_address=":0"
+    ) as cluster:
+        there = backtest(episode, runs=4, scheduler=cluster.scheduler_address)
+    for column, values in here.record.values.items():
+        np.testing.assert_array_equal(values, there.record.values[column])
+    assert (here.record.agreement == there.record.agreement).all()
+    assert here.score.to_dict() == there.score.to_dict()
+
+
+def test_an_unreachable_scheduler_exits_2():
+    done = cli("backtest", TINY, "--scheduler", "tcp://127.0.0.1:9")
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert "127.0.0.1:9" in done.stderr

@@ -17,6 +17,7 @@ def backtest_episodes(
     runs: int | None = None,
     seed: int | None = None,
     workers: int = 1,
+    scheduler: str | None = None,
 ) -> list[Backtest]:
     """Load every episode (all problems of all files at once), then back-test each."""
     episodes, messages = [], []
@@ -27,7 +28,7 @@ def backtest_episodes(
             messages += exc.messages
     if messages:
         raise EpisodeError(messages)
-    return [backtest(ep, runs, seed, workers) for ep in episodes]
+    return [backtest(ep, runs, seed, workers, scheduler) for ep in episodes]
 
 
 def calibrate_spec(spec: str | Path, out: Path, **options: Any):

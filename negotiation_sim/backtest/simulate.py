@@ -1,23 +1,24 @@
 """Running an episode's seeded ensemble and keeping what its targets read.
 
-Run ``i`` uses the seed ``derive_seed(seed, i)`` (the ensembles' rule), so a back-test
-gives the same record, and the same score, for any number of workers.
+Run ``i`` uses the seed ``derive_seed(seed, i)`` (the ensembles' rule, ``runs.seeds``), and
+the runs go through the one execution layer (``runs.execution``: in this process, a local
+pool or a Dask cluster), so a back-test gives the same record, and the same score, for any
+number of workers and wherever they run.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from multiprocessing import get_context
 
 import numpy as np
 
 from negotiation_sim.backtest.episode import Episode
 from negotiation_sim.backtest.targets import EnsembleRecord, Score, evaluate, score, trace_of
-from negotiation_sim.ensemble import derive_seed
 from negotiation_sim.run import run_simulation
+from negotiation_sim.runs.execution import Job, backend_for, chunk_size
+from negotiation_sim.runs.seeds import derive_seed
 from negotiation_sim.scenario import Scenario
 
 Trace = dict[str, np.ndarray]
@@ -57,35 +58,42 @@ class Backtest:
 
 
 def simulate(
-    episode: Episode, runs: int | None = None, seed: int | None = None, workers: int = 1
+    episode: Episode,
+    runs: int | None = None,
+    seed: int | None = None,
+    workers: int = 1,
+    scheduler: str | None = None,
 ) -> EnsembleRecord:
     """The per-round record of ``runs`` seeded runs of the episode (default: its own
-    ``runs`` and ``seed``) on ``workers`` processes (1: in this process)."""
+    ``runs`` and ``seed``) on ``workers`` local processes (1: in this process) or on the
+    Dask cluster at ``scheduler``. Raises ``ExecutionError`` for bad settings."""
     runs = episode.runs if runs is None else runs
     seed = episode.seed if seed is None else seed
     ctx = TraceContext(episode.scenario, int(seed), episode.rounds, episode.columns())
-    workers = max(1, min(workers, runs))
-    size = max(1, min(32, -(-runs // (8 * workers))))
-    chunks = [list(range(i, min(i + size, runs))) for i in range(0, runs, size)]
     rows: list[tuple[int, Trace]] = []
-    if workers == 1:
-        for chunk in chunks:
-            rows += trace_chunk(ctx, chunk)
-    else:
-        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-            for part in pool.map(trace_chunk, [ctx] * len(chunks), chunks):
-                rows += part
+    backend = backend_for(None if scheduler else min(workers, runs), scheduler)
+    try:
+        backend.start()
+        size = chunk_size(runs, backend.slots or 1)
+        chunks = (list(range(i, min(i + size, runs))) for i in range(0, runs, size))
+        backend.run(Job(trace_chunk, ctx), chunks, lambda _task, part: rows.extend(part))
+    finally:
+        backend.close()
     rows.sort(key=lambda item: item[0])
     return EnsembleRecord.from_rows([trace for _, trace in rows], episode.rounds)
 
 
 def backtest(
-    episode: Episode, runs: int | None = None, seed: int | None = None, workers: int = 1
+    episode: Episode,
+    runs: int | None = None,
+    seed: int | None = None,
+    workers: int = 1,
+    scheduler: str | None = None,
 ) -> Backtest:
-    """Run the episode's ensemble and evaluate its targets."""
+    """Run the episode's ensemble (``simulate``) and evaluate its targets."""
     runs = episode.runs if runs is None else runs
     seed = episode.seed if seed is None else seed
     start = time.perf_counter()
-    record = simulate(episode, runs, seed, workers)
+    record = simulate(episode, runs, seed, workers, scheduler)
     verdict = score([evaluate(t, record) for t in episode.targets])
     return Backtest(episode, runs, seed, record, verdict, time.perf_counter() - start)

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from negotiation_sim.backtest.episode import Target
-from negotiation_sim.ensemble import wilson_interval
+from negotiation_sim.runs.ensemble import wilson_interval
 
 #: ``deal_news`` endings that mean an agreement was made in the round
 STRUCK_NEWS = ("struck", "extended")

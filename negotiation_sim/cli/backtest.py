@@ -43,6 +43,11 @@ def register(subparsers: Any) -> None:
         default=1,
         help=common.workers_help("local processes (default 1)"),
     )
+    bt.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="send the runs to a running Dask scheduler, e.g. tcp://10.0.0.5:8786",
+    )
     bt.add_argument("--json", action="store_true", help="print the result as JSON")
     bt.set_defaults(func=cmd_backtest)
 
@@ -91,8 +96,16 @@ def _json(data: Any) -> str:
 def cmd_backtest(args: argparse.Namespace) -> int:
     from negotiation_sim.backtest.commands import backtest_episodes
     from negotiation_sim.backtest.report import backtests_dict, format_backtests
+    from negotiation_sim.runs.execution import ExecutionError
 
-    results = backtest_episodes(args.episodes, args.runs, args.seed, args.workers)
+    if args.scheduler and args.workers > 1:
+        raise CliError("backtest: --workers is for local runs; with --scheduler the cluster's run")
+    try:
+        results = backtest_episodes(
+            args.episodes, args.runs, args.seed, args.workers, args.scheduler
+        )
+    except ExecutionError as exc:  # an unreachable scheduler: nothing was run
+        raise CliError(*exc.messages) from None
     echo(_json(backtests_dict(results)) if args.json else format_backtests(results))
     return EXIT_OK
 
