@@ -34,6 +34,10 @@ DEFAULT_SCENARIO = "us_china_2025"
 #: play speeds offered, rounds per second (0 = as fast as the server draws)
 SPEEDS = (1.0, 2.0, 5.0, 10.0, 0.0)
 MAX_ENSEMBLE_RUNS = 5000
+#: seconds between progress updates of a running ensemble: each update re-renders the
+#: page in the server process, on the cores the workers need (four a second cost about
+#: 1 s of a 200-run ensemble of 3 s on this 2-core machine; benchmarks/bench_app.py)
+PROGRESS_SECONDS = 1.0
 UPLOAD_PREFIX = "uploaded: "
 
 
@@ -132,7 +136,7 @@ class EnsembleJob:
 
                 def progress(done: int, total: int, offset: int = offset) -> None:
                     now = time.perf_counter()
-                    if now - self._last_progress > 0.25 or done == total:
+                    if now - self._last_progress >= PROGRESS_SECONDS or done == total:
                         self._last_progress = now
                         state = self.state.peek()
                         if state.busy:
