@@ -102,6 +102,6 @@ def test_the_app_loads_in_a_browser(installed: Installed, serve, page) -> None:
 def test_the_classroom_loads_in_a_browser(installed: Installed, serve, page) -> None:
     page.set_default_timeout(45_000)
     page.goto(serve("teach"))
-    expect(page.get_by_text("Play the computer")).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("Play the computer", exact=True).first).to_be_visible(timeout=60_000)
     expect(page.locator(".teach-start-computer")).to_be_visible()
     assert "Traceback" not in page.locator("body").inner_text()
