@@ -33,7 +33,7 @@ import pytest
 from negotiation_sim.core import Action, Move
 from negotiation_sim.strategies import STRATEGIES, Param, Random, Strategy, get_strategy
 from negotiation_sim.strategies.base import GameView, move
-from negotiation_sim.strategies.match import DEFAULT_PAYOFFS, play_match, shifts_of
+from negotiation_sim.strategies.match import DEFAULT_PAYOFFS, lead_of, play_match, shifts_of
 
 E, H, C = Action.ESCALATE, Action.HOLD, Action.CONCEDE
 
@@ -300,7 +300,7 @@ def scripted_views(
 def with_history(view: GameView) -> GameView:
     """``view`` with the model-derived history fields recomputed from its moves, as
     ``play_match`` shows them: each side's pain (its payoff at mutual hold less its
-    payoff) and the partner's verified shifts."""
+    payoff), the partner's verified shifts and its lead."""
     mine_pay, theirs_pay = (np.asarray(m, dtype=float) for m in view.stage_payoffs())
     h = Action.HOLD
     pairs = [(m.action, t.action) for m, t in zip(view.my_moves, view.partner_moves, strict=True)]
@@ -309,6 +309,7 @@ def with_history(view: GameView) -> GameView:
         pain=tuple(float(mine_pay[h, h] - mine_pay[i, j]) for i, j in pairs),
         partner_pain=tuple(float(theirs_pay[h, h] - theirs_pay[i, j]) for i, j in pairs),
         partner_shifts=shifts_of(list(view.partner_moves), list(view.my_moves)),
+        partner_lead=lead_of(list(view.partner_moves), list(view.my_moves)),
     )
 
 

@@ -60,6 +60,26 @@ def test_from_free_trade_without_a_grievance_nobody_escalates():
     assert any(r.trajectory["move_us"].str.startswith("escalate").any() for r in pressed)
 
 
+def test_a_grievance_presses_only_from_its_declared_date():
+    grieved = {**FREE_TRADE, "governments.us.resolve.grievance": [2.0, 2.0]}
+    dated = {**grieved, "governments.us.grievance_from": "2025-12-08"}  # round 9
+    for result in runs("us_china_2025", dated, seeds=range(4), trajectory=True):
+        moves = list(result.trajectory["move_us"])
+        assert not any(m.startswith("escalate") for m in moves[:8])
+        assert any(m.startswith("escalate") for m in moves[8:])
+
+
+def test_matched_retaliation_is_no_new_escalation():
+    """Two reciprocators facing dated lists and value-matched answers (the 2018 lists,
+    China's answers the same day) add nothing of their own: the partner's answer is
+    never read as a new escalation, so no echo ladder of alternating escalations."""
+    for result in runs("trade_war_2018", seeds=range(6), trajectory=True):
+        t = result.trajectory
+        before = t[t["date"] < "2019-05-01"]
+        for gid in ("us", "cn"):
+            assert not before[f"move_{gid}"].str.startswith("escalate").any(), gid
+
+
 def test_more_mutual_pain_brings_deals_no_later_and_no_rarer():
     base = {"negotiation.initial_truce": False}
     mild = runs("us_china_2025", {**base, "economy.elasticity": 1.5})

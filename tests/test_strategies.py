@@ -638,8 +638,41 @@ class TestCrisisBargainer(StrategyTest):
     def test_keeps_a_deal_unless_the_partner_defects(self) -> None:
         deal = crisis_view(deal_in_force="partial", partner_moves=(Move(E),))
         assert CrisisBargainer().decide(deal).action is H  # a misread move: forgiven
-        defected = dataclasses.replace(deal, partner_shifts=(0.1,))
+        defected = dataclasses.replace(deal, partner_lead=1.0)  # its measures show it
         assert CrisisBargainer().decide(defected).action is E
+        small = dataclasses.replace(deal, partner_lead=0.4)  # less than half my step
+        assert CrisisBargainer().decide(small).action is H
+
+    def test_answers_a_lead_in_kind_but_not_the_answer_to_its_own_escalation(self) -> None:
+        led = crisis_view(partner_moves=(Move(H),), partner_lead=2.0)
+        assert CrisisBargainer().decide(led).action is E  # by the calendar or a move
+        # I escalated last round and the partner answered now: no lead, no echo.
+        answered = crisis_view(
+            my_moves=(Move(E), Move(H)), partner_moves=(Move(H), Move(E)), partner_lead=0.0
+        )
+        assert CrisisBargainer().decide(answered).action is H
+        versus = play_match(CrisisBargainer(), TitForTat(), 6)
+        assert [m.action for m, _ in versus] == [H] * 6  # never escalates first
+
+    def test_lets_its_declared_threats_press_and_answer_for_it(self) -> None:
+        pressing = crisis_view(
+            stage_payoffs=lambda: DEFAULT_PAYOFFS, resolve=Resolve(10.0, 1.0, 25.0)
+        )
+        assert CrisisBargainer().decide(pressing).action is E
+        declared = dataclasses.replace(pressing, threats_ahead=1, partner_lead=2.0)
+        assert CrisisBargainer().decide(declared).action is H
+        hurting = dataclasses.replace(declared, pain=(6.0, 6.0), partner_pain=(1.0, 1.0))
+        assert CrisisBargainer().decide(hurting).action is C  # pain still brings talks
+
+    def test_presses_at_most_once_every_patience_rounds(self) -> None:
+        pressing = crisis_view(
+            stage_payoffs=lambda: DEFAULT_PAYOFFS,
+            resolve=Resolve(10.0, 1.0, 25.0),
+            my_moves=(Move(E), Move(H)),
+            partner_moves=(Move(H), Move(H)),
+        )
+        assert CrisisBargainer().decide(pressing).action is H  # 2 rounds < 4
+        assert CrisisBargainer(patience=2).decide(pressing).action is E
 
     def test_a_mutually_hurting_stalemate_brings_talks_sooner(self) -> None:
         one_sided = crisis_view(pain=(3.0, 3.0), partner_pain=(0.0, -1.0))

@@ -3,6 +3,7 @@ partner, booked payoffs) and its public standoff. Only its methods change its st
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from typing import TYPE_CHECKING
 
@@ -10,6 +11,8 @@ import mesa
 import numpy as np
 
 from negotiation_sim.core import Action, Move
+from negotiation_sim.economy.preferences import Resolve
+from negotiation_sim.game.calendar import Calendar
 from negotiation_sim.game.measures import control_levels
 from negotiation_sim.game.mechanism import Mechanism, Settlement
 from negotiation_sim.game.party import Party
@@ -56,6 +59,11 @@ class Government(mesa.Agent):
         self._pain: list[tuple[float, float]] = []
         self._ahead: tuple[float, float] = (0.0, 0.0)
         self._levels: list[tuple[float, float]] = []
+        # duty values (D1) of both sides' measures now and at the last agreed status quo
+        self._duties: tuple[float, float] = (0.0, 0.0)
+        self._agreed: tuple[float, float] = (0.0, 0.0)
+        self._agreement: tuple[str, int, int | None] | None = None  # the deal in force
+        self._step_bn = 0.0
         self._spent = 0.0  # my conflict costs so far (gains count as zero)
         self._hurting = 0  # rounds in which the conflict cost me something
 
@@ -124,9 +132,50 @@ class Government(mesa.Agent):
         self._hurting += now[0] > 0
         self._ahead = (float(ahead[0]), float(ahead[1]))
 
-    def see_levels(self, mine: float, partner: float) -> None:
-        """Note both escalation indices as I decide (for ``partner_shifts``)."""
+    def resolve_in(self, calendar: Calendar, round_: int) -> Resolve:
+        """My private resolve in ``round_``: my grievance counts only from the date my
+        scenario declares it (``grievance_from``; from round 1 when none is given)."""
+        resolve = self.preferences.resolve
+        since = self.party.config.grievance_from
+        if since is None or round_ >= calendar.round_of(since) or not resolve.grievance_bn:
+            return resolve
+        return dataclasses.replace(resolve, grievance_bn=0.0)
+
+    @property
+    def partner_lead(self) -> float:
+        """How far my partner's measures against me have risen beyond mine against it
+        since the last agreed status quo (the start, the latest deal struck, or the
+        expiry of a truce with its snap-back; a deal broken by an escalation leaves the
+        status quo where the deal put it), in my own escalation steps of duty value
+        (D1): > 0 means an escalation of its that I have not answered in kind. Its answer to my own
+        escalation is no lead, whenever it comes. Observed policy, not perceived
+        moves."""
+        if self._step_bn <= 0.0:
+            return 0.0
+        (m0, p0), (m1, p1) = self._agreed, self._duties
+        return ((p1 - p0) - (m1 - m0)) / self._step_bn
+
+    def see_levels(
+        self,
+        mine: float,
+        partner: float,
+        duties: tuple[float, float] = (0.0, 0.0),
+        agreement: tuple[str, int, int | None] | None = None,
+        step_bn: float = 0.0,
+        round_: int = 1,
+    ) -> None:
+        """Note both escalation indices as I decide (for ``partner_shifts``), and both
+        sides' duty values (D1) with the deal in force as (kind, struck round, expiry
+        round) for ``partner_lead``: a new deal, or a truce's expiry, resets the
+        agreed status quo."""
         self._levels.append((mine, partner))
+        self._duties = duties
+        self._step_bn = step_bn
+        prev = self._agreement
+        expired = prev is not None and prev[2] is not None and prev[2] <= round_
+        if len(self._levels) == 1 or (agreement != prev and (agreement or expired)):
+            self._agreed = duties
+        self._agreement = agreement
 
     # ------------------------------------------------------------------ instruments
     @property

@@ -15,10 +15,18 @@ if TYPE_CHECKING:
 
 def build_view(model: NegotiationModel, gov: Government) -> GameView:
     """``gov``'s view of this round; notes both escalation indices for its shifts."""
+    deal = model.deal
     if gov.is_party:
         partner = model.governments[gov.partner]
-        gov.see_levels(model.escalation(gov), model.escalation(partner))
-    deal = model.deal
+        scale = model.config.economy.escalation_tariff_scale_pct
+        duties = (
+            measures.duty_value(model.policy, model.dyad, gov.party, scale),
+            measures.duty_value(model.policy, model.dyad, partner.party, scale),
+        )
+        agreement = None if deal is None else (deal.kind, deal.struck_round, deal.expires_round)
+        step = measures.step_value(model.dyad, gov.party, scale)
+        mine, theirs = model.escalation(gov), model.escalation(partner)
+        gov.see_levels(mine, theirs, duties, agreement, step, model.round)
     standing = model.mechanism.standing.get(gov.partner or "")
     return GameView(
         round=model.round,
@@ -39,7 +47,9 @@ def build_view(model: NegotiationModel, gov: Government) -> GameView:
         partner_pain=gov.partner_pain,
         outlook_pain=gov.outlook_pain,
         partner_shifts=gov.partner_shifts,
-        resolve=gov.preferences.resolve,
+        partner_lead=gov.partner_lead if gov.is_party else 0.0,
+        threats_ahead=model.calendar.threats_ahead(gov.gid, model.round),
+        resolve=gov.resolve_in(model.calendar, model.round),
         audience_cost=gov.preferences.audience_cost(gov.standoff),
         deal_expires_in=None
         if deal is None or deal.expires_round is None

@@ -287,6 +287,8 @@ class Date(Node):
         return "a date such as 2025-11-01"
 
     def validate(self, value: Any, path: str, problems: list[Problem]) -> Any:
+        if value is None and self.default is None:  # an optional date left out
+            return None
         if isinstance(value, dt.datetime):
             return value.date()
         if isinstance(value, dt.date):

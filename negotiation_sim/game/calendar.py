@@ -15,6 +15,8 @@ from negotiation_sim.game.policy import Policy
 from negotiation_sim.scenario.config import EventConfig
 
 #: events that change policy take effect from the first round starting on or after their date
+#: events that threaten a measure, which a deal averts when ``unless_deal``
+THREATS = ("tariff_threat", "control_rule")
 POLICY_EVENTS = ("tariff_threat", "truce_expiry", "control_rule", "tariff_cut", "control_relief")
 
 
@@ -54,6 +56,18 @@ class Calendar:
             if event.deadline:
                 deadlines.append(r)
         self.deadlines: tuple[int, ...] = tuple(sorted(deadlines))
+        #: by government, the rounds of its own threats a deal would avert
+        self.threat_rounds: dict[str, tuple[int, ...]] = {}
+        for r, fired in sorted(self.by_round.items()):
+            for event in fired:
+                if event.type in THREATS and event.unless_deal:
+                    rounds = self.threat_rounds.get(event.government, ())
+                    self.threat_rounds[event.government] = (*rounds, r)
+
+    def threats_ahead(self, gid: str, round_: int) -> int:
+        """How many of ``gid``'s own declared threats (tariff threats and control rules
+        that a deal would avert) the calendar schedules after round ``round_``."""
+        return sum(r > round_ for r in self.threat_rounds.get(gid, ()))
 
     def date_of(self, round_: int) -> dt.date:
         """The first day of round ``round_`` (round 1 for rounds below 1)."""
@@ -93,7 +107,7 @@ class Calendar:
             _snap_back(policy, deal, mech)
         for r in range(round_ + 1, round_ + lookahead + 1):
             for event in self.by_round.get(r, ()):
-                if event.type in ("tariff_threat", "control_rule") and event.unless_deal:
+                if event.type in THREATS and event.unless_deal:
                     _apply(event, policy, mech)  # what a deal would avert
                 elif event.type in ("tariff_cut", "control_relief"):
                     _apply(event, policy, mech)  # scheduled relief comes anyway
@@ -144,7 +158,7 @@ def fire(event: EventConfig, mech: Mechanism) -> str | None:
     public = None
     if kind in ("meeting", "summit"):
         mech.deal_bonus += event.deal_bonus_bn
-    elif kind in ("tariff_threat", "control_rule") and skip:
+    elif kind in THREATS and skip:
         label += " (averted by deal)" if kind == "tariff_threat" else " (suspended by deal)"
     elif kind == "truce_expiry":
         if mech.deal is not None and not mech.deal.in_run:

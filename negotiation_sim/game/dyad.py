@@ -22,10 +22,13 @@ class Dyad:
         self.ids: tuple[str, str] = tuple(world.countries[g] for g in world.parties)  # type: ignore[assignment]
         self.flows: dict[int, np.ndarray] = {}
         self.weights: dict[int, np.ndarray] = {}
+        #: each party's imports from the other at reference values ($bn a year)
+        self.imports_bn: dict[int, float] = {}
         for g in world.parties:
             idx = world.flows_between(g, int(world.partner_of[g]))
             w = world.flow_value_ref[idx]
             self.flows[g] = idx
+            self.imports_bn[g] = float(w.sum())
             self.weights[g] = (
                 w / w.sum() if w.sum() > 0 else np.full(len(idx), 1 / max(1, len(idx)))
             )

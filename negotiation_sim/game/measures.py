@@ -1,5 +1,6 @@
 """Measures of a policy state from one party's seat: its average tariff on the
-partner, its instruments' levels scaled to [0, 1], and the escalation index (E1)."""
+partner, its instruments' levels scaled to [0, 1], the escalation index (E1) and the
+duty value of its measures (D1)."""
 
 from __future__ import annotations
 
@@ -46,6 +47,33 @@ def escalation(
         else:
             total += int(policy.controls[party.index, CONTROL_COLUMNS[name]]) / 3.0
     return total / len(party.instruments)
+
+
+def duty_value(policy: Policy, dyad: Dyad, party: Party, scale_pct: float) -> float:
+    """D1: the party's measures on its partner in $bn a year of duty equivalent: its
+    average tariff times its imports from the partner (reference values), plus, for each
+    export control, level / 3 times ``escalation_tariff_scale`` times the same imports (a
+    control at its top level weighs as a tariff at the escalation scale, as in E1).
+    Retaliation is matched when the duty values rise alike, as WTO practice measures
+    "substantially equivalent" retaliation by the trade value it covers (DSU Art. 22.4)."""
+    imports = dyad.imports_bn.get(party.index, 0.0)
+    total = 0.0
+    for name in party.instruments:
+        if name == "tariff":
+            total += tariff_on_partner(policy, dyad, party) / 100.0
+        else:
+            level = int(policy.controls[party.index, CONTROL_COLUMNS[name]])
+            total += level / 3.0 * scale_pct / 100.0
+    return total * imports
+
+
+def step_value(dyad: Dyad, party: Party, scale_pct: float) -> float:
+    """D1 of one escalation step of the party: a tariff step on its imports from the
+    partner, or (with no tariff instrument) one control level."""
+    imports = dyad.imports_bn.get(party.index, 0.0)
+    if "tariff" in party.instruments:
+        return party.config.tariff_step_pp / 100.0 * imports
+    return scale_pct / 300.0 * imports if party.instruments else 0.0
 
 
 def control_levels(policy: Policy, party: Party) -> dict[str, int]:

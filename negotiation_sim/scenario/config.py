@@ -97,6 +97,7 @@ class GovernmentConfig:
     deal_value_bn: float
     resolve: ResolveRanges
     demand: Demand
+    grievance_from: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,6 +238,7 @@ def _government(gid: str, g: dict[str, Any]) -> GovernmentConfig:
             grievance_bn=_span(g["resolve"]["grievance"]),
         ),
         demand=Demand(label=g["demand"]["label"], cost_bn=g["demand"]["cost"]),
+        grievance_from=g["grievance_from"],
     )
 
 

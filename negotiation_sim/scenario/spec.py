@@ -377,6 +377,12 @@ GOVERNMENT = Table(
             default=0.0,
         ),
         "resolve": RESOLVE,
+        "grievance_from": Date(
+            doc="Date from which the grievance in resolve counts (a report, a declared "
+            "investigation); before it the government has no reason to press. "
+            "Omitted: from round 1.",
+            default=None,
+        ),
         "demand": DEMAND,
         "transship_enforcement": Num(
             doc="Third country only: share of rerouting blocked by rules-of-origin checks.",

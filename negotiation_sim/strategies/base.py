@@ -51,7 +51,11 @@ class GameView:
     partner's (public economics), ``outlook_pain`` (mine, partner's) on the calendar's
     no-deal path a few rounds ahead. ``partner_shifts`` are the verified changes of my
     partner's escalation index relative to mine between my decisions (> 0: it
-    escalated more, by move or by the calendar). ``resolve`` is my private resolve
+    escalated more, by move or by the calendar). ``partner_lead`` is how far my partner's
+    measures have risen beyond mine since the last agreed status quo, in my own
+    escalation steps of duty value (D1; > 0: an escalation I have not yet matched; its
+    answer to mine is no lead). ``threats_ahead`` counts my own declared threats still
+    on the calendar (measures a deal would avert). ``resolve`` is my private resolve
     (never the partner's), ``audience_cost`` what backing down costs me now,
     ``deal_expires_in`` the rounds left of a truce in force, ``partner_offer`` my
     partner's standing offer.
@@ -75,6 +79,8 @@ class GameView:
     partner_pain: tuple[float, ...] = ()
     outlook_pain: tuple[float, float] = (0.0, 0.0)
     partner_shifts: tuple[float, ...] = ()
+    partner_lead: float = 0.0
+    threats_ahead: int = 0
     resolve: Resolve = field(default_factory=Resolve)
     audience_cost: float = 0.0
     deal_expires_in: int | None = None

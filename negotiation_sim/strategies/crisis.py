@@ -96,6 +96,11 @@ class CostTolerance(Strategy):
         return _hold_or(Action.ESCALATE if shift > EPS else Action.HOLD, view)
 
 
+#: the partner's lead (in my escalation steps of duty value) that I answer in kind:
+#: more than half a step, so that one step of mine brings the two sides closer
+LEAD_STEPS = 0.5
+
+
 class CrisisBargainer(Strategy):
     """Presses a declared grievance while pressing pays, answers the partner's verified
     escalations in kind, and seeks a settlement once the conflict hurts: when its costs
@@ -109,12 +114,18 @@ class CrisisBargainer(Strategy):
 
     It presses (escalates) for its grievance only if the grievance per round outweighs
     what one more round of mutual escalation would cost it against holding (the
-    partner expected to answer in kind with probability ``reciprocity``), and only
-    while it is not itself hurting; its firms' lobby enters through the lobby weight of
-    its stage-game payoffs (U1). A deal in force is kept unless the partner's measures show a
-    defection; a standing offer from the partner is weighed by holding (the mechanism
-    accepts it when it pays). From free trade, with no grievance and no escalation by
-    the partner, it never escalates.
+    partner expected to answer in kind with probability ``reciprocity``), only while it
+    is not itself hurting, only when none of its own declared threats is still on the
+    calendar (a dated threat already does the pressing: Schelling's commitment), and
+    at most once every ``patience`` rounds (compellence leaves the target time to
+    comply); its firms' lobby enters through the lobby weight of its stage-game
+    payoffs (U1). It answers the partner's measures in kind while they lead its own
+    by more than half of one of its steps in duty value (``partner_lead``: retaliation
+    "substantially equivalent" in trade covered, WTO DSU Art. 22.4), so the partner's
+    answer to its own escalation is never read as a new one. A deal in force is kept
+    unless the partner's measures show a defection; a standing offer from the partner
+    is weighed by holding (the mechanism accepts it when it pays). From free trade,
+    with no grievance and no escalation by the partner, it never escalates.
     """
 
     name = "CrisisBargainer"
@@ -137,19 +148,27 @@ class CrisisBargainer(Strategy):
         "reciprocity": Param(
             1.0, 0.0, 1.0, "expected chance that the partner answers an escalation in kind"
         ),
+        "patience": Param(
+            4,
+            1,
+            52,
+            "rounds it waits after its own escalation before pressing its grievance again",
+            integer=True,
+        ),
     }
     outlook_rounds: float
     ripeness: float
     reciprocity: float
+    patience: int
 
     def decide(self, view: GameView) -> Move:
-        shift = verified_shift(view)
+        behind = view.partner_lead > LEAD_STEPS
         threshold = view.resolve.cost_tolerance_bn + view.audience_cost
         cost = conflict_cost(view, self.outlook_rounds)
         mutual = bool(view.pain) and view.pain[-1] > 0 and view.partner_pain[-1] > 0
         hurting = cost >= threshold or (mutual and cost >= self.ripeness * threshold)
         if view.deal_in_force:
-            if shift > EPS:
+            if behind:
                 return _hold_or(Action.ESCALATE, view)
             # a truce that still hurts is renegotiated toward a lasting deal
             if view.deal_in_force == "truce" and hurting:
@@ -159,11 +178,20 @@ class CrisisBargainer(Strategy):
             return move(Action.CONCEDE, view)
         if view.partner_offer is not None:
             return move(Action.HOLD, view)
-        if shift > EPS:
+        if view.threats_ahead:  # my declared threats press and answer for me
+            return move(Action.HOLD, view)
+        if behind:
             return _hold_or(Action.ESCALATE, view)
-        if can_escalate(view) and self._pressing_pays(view):
+        if can_escalate(view) and self._rested(view) and self._pressing_pays(view):
             return move(Action.ESCALATE, view)
         return move(Action.HOLD, view)
+
+    def _rested(self, view: GameView) -> bool:
+        """At least ``patience`` rounds since my own last escalation."""
+        for back, mine in enumerate(reversed(view.my_moves), start=1):
+            if mine.action is Action.ESCALATE:
+                return back >= self.patience
+        return True
 
     def _pressing_pays(self, view: GameView) -> bool:
         """Grievance (plus a lobby's push) against the per-round cost of escalating."""

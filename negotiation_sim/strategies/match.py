@@ -68,7 +68,8 @@ def play_match(
     other's move for that round. There is no perception noise. ``lobbying[r - 1]`` is
     the firms' net lobbying both sides see in round r (default 0). A side's ``pain`` in a
     round is its payoff at mutual hold less its payoff that round; ``partner_shifts``
-    follow the partner's moves (``shifts_of``). Returns the move pairs.
+    follow the partner's moves (``shifts_of``), and so does its ``partner_lead``
+    (``lead_of``). Returns the move pairs.
     """
     if a is b:
         raise ValueError("play_match needs two strategy instances, got the same one twice")
@@ -107,6 +108,7 @@ def play_match(
             pain=tuple(pain_a),
             partner_pain=tuple(pain_b),
             partner_shifts=shifts_of(moves_b, moves_a),
+            partner_lead=lead_of(moves_b, moves_a),
             **common,
         )
         view_b = GameView(
@@ -120,6 +122,7 @@ def play_match(
             pain=tuple(pain_b),
             partner_pain=tuple(pain_a),
             partner_shifts=shifts_of(moves_a, moves_b),
+            partner_lead=lead_of(moves_a, moves_b),
             **common,
         )
         move_a = a.decide(view_a)
@@ -145,3 +148,11 @@ def shifts_of(partner: list[Move], mine: list[Move]) -> tuple[float, ...]:
     return tuple(
         sign[p.action] - max(0.0, sign[m.action]) for p, m in zip(partner, mine, strict=True)
     )
+
+
+def lead_of(partner: list[Move], mine: list[Move]) -> float:
+    """The partner's lead as the model defines it (``GameView.partner_lead``), one step
+    per escalation (+1) or concession (-1) on either side, both sides' steps alike:
+    the partner's net steps less mine, from the start."""
+    sign = {Action.ESCALATE: 1.0, Action.HOLD: 0.0, Action.CONCEDE: -1.0}
+    return sum(sign[p.action] for p in partner) - sum(sign[m.action] for m in mine)
