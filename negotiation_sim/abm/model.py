@@ -19,7 +19,7 @@ from mesa.time import Priority
 from negotiation_sim.abm.firm import Firm
 from negotiation_sim.abm.government import Government
 from negotiation_sim.abm.recording import build_record
-from negotiation_sim.abm.seeing import build_view
+from negotiation_sim.abm.seeing import build_view, note_levels
 from negotiation_sim.core import Action, Move
 from negotiation_sim.economy import RoundEval, build_world
 from negotiation_sim.economy.population import FirmPopulation
@@ -194,6 +194,7 @@ class NegotiationModel(mesa.Model):
         if self.record_stage_game:
             self.stage_matrices()  # the game as the governments face it, before they move
         for gov in self.governments.values():
+            note_levels(self, gov)
             view = self.view_for(gov)
             move = gov.decide(view)
             if noise > 0 and self.rng.random() < noise:

@@ -13,20 +13,29 @@ if TYPE_CHECKING:
     from negotiation_sim.abm.model import NegotiationModel
 
 
-def build_view(model: NegotiationModel, gov: Government) -> GameView:
-    """``gov``'s view of this round; notes both escalation indices for its shifts."""
+def note_levels(model: NegotiationModel, gov: Government) -> None:
+    """Let ``gov`` note, as it decides, both escalation indices and duty values and the
+    deal in force (for its ``partner_shifts`` and ``partner_lead``). Called once per
+    decision, before ``build_view``."""
+    if not gov.is_party:
+        return
+    partner = model.governments[gov.partner]
     deal = model.deal
-    if gov.is_party:
-        partner = model.governments[gov.partner]
-        scale = model.config.economy.escalation_tariff_scale_pct
-        duties = (
-            measures.duty_value(model.policy, model.dyad, gov.party, scale),
-            measures.duty_value(model.policy, model.dyad, partner.party, scale),
-        )
-        agreement = None if deal is None else (deal.kind, deal.struck_round, deal.expires_round)
-        step = measures.step_value(model.dyad, gov.party, scale)
-        mine, theirs = model.escalation(gov), model.escalation(partner)
-        gov.see_levels(mine, theirs, duties, agreement, step, model.round)
+    scale = model.config.economy.escalation_tariff_scale_pct
+    duties = (
+        measures.duty_value(model.policy, model.dyad, gov.party, scale),
+        measures.duty_value(model.policy, model.dyad, partner.party, scale),
+    )
+    agreement = None if deal is None else (deal.kind, deal.struck_round, deal.expires_round)
+    step = measures.step_value(model.dyad, gov.party, scale)
+    mine, theirs = model.escalation(gov), model.escalation(partner)
+    gov.see_levels(mine, theirs, duties, agreement, step, model.round)
+
+
+def build_view(model: NegotiationModel, gov: Government) -> GameView:
+    """``gov``'s view of this round, from what it has noted (``note_levels``); reading it
+    changes nothing, so front ends may build it outside decisions."""
+    deal = model.deal
     standing = model.mechanism.standing.get(gov.partner or "")
     return GameView(
         round=model.round,
