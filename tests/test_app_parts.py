@@ -1,5 +1,6 @@
-"""The app's parts without a browser: settings to overrides, uploads, chart patches, the
-PNG encoder and the asset-cache filler (with a stand-in for npm)."""
+"""The app's parts without a browser: settings to overrides, uploads, the ensemble job
+controls' bounds, chart patches, the PNG encoder and the asset-cache filler (with a
+stand-in for npm)."""
 
 from __future__ import annotations
 
@@ -16,10 +17,13 @@ from PIL import Image
 
 from negotiation_sim import app_assets
 from negotiation_sim.app import settings as st
+from negotiation_sim.app.ensemble_view import job_problems
 from negotiation_sim.app.figure import encode_png
 from negotiation_sim.app.firms_chart import FirmsChart
 from negotiation_sim.app.live_run import LiveRun
+from negotiation_sim.app.session import MAX_ENSEMBLE_RUNS
 from negotiation_sim.app.timeline_chart import TimelineChart
+from negotiation_sim.runs import execution
 from negotiation_sim.scenario import ScenarioError, load_scenario, loads_scenario, resolve_path
 
 
@@ -89,6 +93,31 @@ def _paint(canvas, frame):
         patch = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
         canvas[y : y + patch.shape[0], x : x + patch.shape[1]] = patch
     return canvas
+
+
+# ---------------------------------------------------------------------- job controls
+@pytest.mark.parametrize("cores", [1, 2, 32])
+def test_worker_processes_are_bounded_by_this_machine(cores, monkeypatch):
+    """The Workers field takes what the execution layer allows here (4 per core), not a
+    fixed number: 128 on 32 cores, 4 on one."""
+    monkeypatch.setattr(execution, "default_workers", lambda: cores)
+    top = execution.WORKERS_PER_CORE * cores
+    assert job_problems(10, 0, 1) == [] and job_problems(10, 0, top) == []
+    for bad in (0, top + 1):
+        (problem,) = job_problems(10, 0, bad)
+        assert problem.startswith("Worker processes: must be from 1 to ")
+        assert f"from 1 to {top} (4 per core on this machine" in problem
+        assert problem.endswith(f"got {bad:,}")
+    (problem,) = job_problems(10, 0, None)  # an emptied field
+    assert problem == "Worker processes: expected a whole number of worker processes, got None"
+
+
+def test_job_controls_report_every_bad_value():
+    assert job_problems(0, -1, 0) == [
+        f"Runs must be a whole number from 1 to {MAX_ENSEMBLE_RUNS:,}.",
+        "The base seed must be a whole number ≥ 0.",
+        *execution.check_workers(0, "Worker processes"),
+    ]
 
 
 @pytest.mark.parametrize("chart_class", [TimelineChart, FirmsChart])

@@ -18,6 +18,7 @@ from negotiation_sim.backtest.targets import (
     score,
     struck_kind,
 )
+from negotiation_sim.core import DEAL_KINDS, Package, is_lasting
 
 START = dt.date(2020, 1, 6)
 ROUNDS = 6
@@ -70,6 +71,13 @@ def test_agreement_kind_maps_truce_and_every_other_kind():
     assert agreement_kind("truce") == "truce"
     assert {agreement_kind(k) for k in ("partial", "comprehensive", "phase_one")} == {"deal"}
     assert agreement_kind("") == ""
+
+
+def test_agreement_kind_calls_lasting_what_a_package_calls_lasting():
+    for kind in DEAL_KINDS:
+        package = Package(proposer="us", tariffs={}, controls={}, kind=kind)
+        assert agreement_kind(kind) == ("deal" if package.lasting else "truce")
+    assert [k for k in DEAL_KINDS if is_lasting(k)] == ["partial", "comprehensive"]
 
 
 # --------------------------------------------------------------------------- level

@@ -579,6 +579,17 @@ def test_validate_says_when_a_file_is_another_kind_than_asked(results: Results) 
     )
     assert "unknown key" not in result.stderr  # one message, not every key as unknown
     assert "OK  session.toml (session config)" in result.stdout
+    # the loaders' own wording (config.kinds), with the way out on the command line
+    assert "not a session config; a session config has the tables [session]; check it with " in (
+        result.stderr
+    )
+
+
+def test_validate_has_a_kind_choice_for_every_kind_of_file() -> None:
+    from negotiation_sim.cli.validate import KINDS
+    from negotiation_sim.config import kinds
+
+    assert sorted(KINDS.values()) == sorted(kinds.MARKERS)
 
 
 # ---------------------------------------------------------------------------- limits

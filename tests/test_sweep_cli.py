@@ -216,3 +216,28 @@ def test_progress_bar_shows_rate_and_time_left_only_on_a_terminal():
     bar.update(50, force=True)
     bar.close()
     assert quiet.getvalue() == ""
+
+
+@pytest.mark.parametrize(
+    ("blocked", "reason"),
+    [
+        ("index.html", "Is a directory"),  # the HTML page
+        ("outcomes.png", "Is a directory"),  # a plot
+        (".", "File exists"),  # the report directory itself is a file (report / "." is report)
+    ],
+)
+def test_a_report_that_cannot_be_written_exits_2_naming_the_path(
+    blocked, reason, write, tmp_path, capsys
+):
+    out_dir = tmp_path / "o"
+    code, _, err = run(["sweep", write(tmp_path), "--out", out_dir, "--workers", "1", "-q"], capsys)
+    assert code == 0, err
+    report = tmp_path / "report"
+    target = report / blocked
+    if blocked == ".":
+        report.write_text("a file, not a folder", encoding="utf-8")
+    else:
+        target.mkdir(parents=True)  # a folder where the file must go
+    code, out, err = run(["analyze", out_dir, "--report", report], capsys)
+    assert_bad_input(code, err, f"{target}: cannot write the report: {reason}")
+    assert out == ""

@@ -16,6 +16,25 @@ def test_routes_serve_play_room_and_instructor():
     assert standalone.routes[0].layout is pages.TeachingLayout
 
 
+def test_the_classroom_server_is_configured_as_the_app_is(monkeypatch):
+    import importlib
+    import warnings
+
+    import solara.server.settings as settings
+
+    from negotiation_sim.ui.server import COOKIE_WARNING
+
+    monkeypatch.setattr(settings.theme, "show_banner", True)
+    monkeypatch.setattr(settings.theme, "title", "Solara")
+    monkeypatch.setattr(warnings, "filters", [])
+    importlib.reload(standalone)  # what `solara run negotiation_sim.teaching.standalone` does
+    assert settings.theme.show_banner is False
+    assert settings.theme.title == standalone.TITLE == "Negotiation classroom"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.warn(COOKIE_WARNING, UserWarning, stacklevel=1)
+    assert caught == []
+
+
 def test_pages_find_their_prefix_when_mounted():
     assert widgets.base_path("/") == ""
     assert widgets.base_path("/room") == ""

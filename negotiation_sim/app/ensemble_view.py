@@ -22,7 +22,7 @@ from negotiation_sim.app.session import (
 from negotiation_sim.app.widgets import StaticImage
 from negotiation_sim.core import OUTCOMES
 from negotiation_sim.runs.ensemble import EnsembleResult
-from negotiation_sim.runs.execution import default_workers
+from negotiation_sim.runs.execution import check_workers, default_workers, max_workers
 from negotiation_sim.scenario import ScenarioError
 from negotiation_sim.ui.components import Caption, Downloads, ErrorBox, Help, Note
 from negotiation_sim.ui.html import esc, outcome_swatch
@@ -64,6 +64,18 @@ def outcome_table_html(tables: list[tuple[str, pd.DataFrame]], name: str) -> str
     )
 
 
+def job_problems(runs: object, seed: object, workers: object) -> list[str]:
+    """Why the job controls' values cannot start a job (empty if they can): runs from 1
+    to ``MAX_ENSEMBLE_RUNS``, a seed >= 0, workers within this machine's ``max_workers()``."""
+    problems = []
+    if not isinstance(runs, int) or not 1 <= runs <= MAX_ENSEMBLE_RUNS:
+        problems.append(f"Runs must be a whole number from 1 to {MAX_ENSEMBLE_RUNS:,}.")
+    if not isinstance(seed, int) or seed < 0:
+        problems.append("The base seed must be a whole number ≥ 0.")
+    problems += check_workers(workers, "Worker processes")
+    return problems
+
+
 @solara.component
 def JobControls(
     job: EnsembleJob,
@@ -75,13 +87,7 @@ def JobControls(
     run_label: str,
 ):
     state: JobState = job.state.value
-    problems = []
-    if not isinstance(runs.value, int) or not 1 <= runs.value <= MAX_ENSEMBLE_RUNS:
-        problems.append(f"Runs must be a whole number from 1 to {MAX_ENSEMBLE_RUNS:,}.")
-    if not isinstance(seed.value, int) or seed.value < 0:
-        problems.append("The base seed must be a whole number ≥ 0.")
-    if not isinstance(workers.value, int) or not 1 <= workers.value <= 64:
-        problems.append("Workers must be a whole number from 1 to 64.")
+    problems = job_problems(runs.value, seed.value, workers.value)
     with solara.Row(gap="12px", style={"align-items": "flex-start", "flex-wrap": "wrap"}):
         with solara.Column(gap="0px", style={"width": "150px"}):
             solara.InputInt("Runs (seeds)", value=runs, classes=[f"ns-runs-{name}"])
@@ -99,7 +105,10 @@ def JobControls(
             )
             solara.HTML(
                 tag="div",
-                unsafe_innerHTML=esc(f"Runs {where}; this machine has {default_workers()} cores."),
+                unsafe_innerHTML=esc(
+                    f"Runs {where}; this machine has {default_workers()} cores "
+                    f"(at most {max_workers()} processes)."
+                ),
                 classes=["ns-help", f"ns-workers-{name}"],
                 attributes={"data-workers": str(w)},
             )

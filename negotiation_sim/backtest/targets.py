@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from negotiation_sim.backtest.episode import Target
+from negotiation_sim.core import is_lasting
 from negotiation_sim.runs.ensemble import wilson_interval
 
 #: ``deal_news`` endings that mean an agreement was made in the round
@@ -31,11 +32,12 @@ _EPS = 1e-12
 
 def agreement_kind(deal: str) -> str:
     """The kind of agreement a ``deal`` record value is: "truce" (time-limited) stays
-    "truce", any other non-empty kind (partial, comprehensive, ...) is a lasting "deal"."""
+    "truce", any other non-empty kind (partial, comprehensive, ...) is a lasting "deal"
+    (``core.is_lasting``, the rule of ``Package.lasting``)."""
     deal = (deal or "").strip()
     if not deal:
         return ""
-    return "truce" if deal == "truce" else "deal"
+    return "deal" if is_lasting(deal) else "truce"
 
 
 def struck_kind(deal_news: str, deal: str) -> str:

@@ -100,7 +100,8 @@ def register(subparsers: Any) -> None:
         "SALib, as the design allows), the parameter boxes where a trade war or a deal is "
         "most likely (PRIM), a heatmap of deal probability over two parameters and "
         "tornado charts.",
-        epilog="Exit codes: 0 done, 2 bad input (no sweep in DIR, unknown parameter).",
+        epilog="Exit codes: 0 done, 2 bad input (no sweep in DIR, unknown parameter, a "
+        "report that cannot be written).",
     )
     report.add_argument("dir", metavar="DIR", type=Path, help="directory of a sweep")
     report.add_argument(

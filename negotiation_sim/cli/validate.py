@@ -1,9 +1,9 @@
 """The ``validate`` and ``schema`` commands.
 
 ``validate`` checks scenarios, session configs, sweep specs, back-test episodes and
-calibration specs. It tells a file's kind by
-its top-level tables (``KINDS``): a file that looks like another kind than the one asked
-for with ``--kind`` gets one message saying so, not a list of every key as unknown.
+calibration specs. It tells a file's kind by its top-level tables (``config.kinds``): a
+file that looks like another kind than the one asked for with ``--kind`` gets one message
+saying so, not a list of every key as unknown.
 """
 
 from __future__ import annotations
@@ -11,29 +11,23 @@ from __future__ import annotations
 import argparse
 import json
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from negotiation_sim.cli.common import EXIT_BAD_INPUT, EXIT_OK, PROG, CliError, echo
+from negotiation_sim.config import kinds
+from negotiation_sim.config.toml import kind_of_file
 
-
-@dataclass(frozen=True)
-class Kind:
-    """A kind of file the package reads: its name in messages and the top-level tables
-    that mark it (each a required table of its format)."""
-
-    name: str
-    markers: tuple[str, ...]
-
-
+#: ``--kind`` choice: the kind of file it names (``config.kinds``, which says how each
+#: kind is told apart); shipped files are looked up in this order
 KINDS = {
-    "scenario": Kind("scenario", ("scenario", "governments", "economy")),
-    "session": Kind("session config", ("session",)),
-    "sweep": Kind("sweep spec", ("sweep", "parameters")),
-    "episode": Kind("back-test episode", ("episode", "observed")),
-    "calibration": Kind("calibration spec", ("calibration", "parameters")),
+    "scenario": kinds.SCENARIO,
+    "session": kinds.SESSION,
+    "sweep": kinds.SWEEP,
+    "episode": kinds.EPISODE,
+    "calibration": kinds.CALIBRATION,
 }
+CHOICE = {kind: choice for choice, kind in KINDS.items()}
 
 
 def add_validate(sub: Any) -> None:
@@ -80,7 +74,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             for message in exc.messages:
                 echo(message, err=True)
         else:
-            echo(f"OK  {name}" + ("" if kind == "scenario" else f" ({KINDS[kind].name})"))
+            echo(f"OK  {name}" + ("" if kind == "scenario" else f" ({KINDS[kind]})"))
     if bad:
         echo(f"{PROG}: {bad} of {len(args.files)} files invalid", err=True)
         return EXIT_BAD_INPUT
@@ -96,7 +90,7 @@ def check(name: str, asked: str | None = None) -> str:
     path = locate(name, asked)
     if path is None:  # the scenario loader's message, which lists the known scenarios
         return _load(name, asked or "scenario")
-    seen = looks_like(_tables(path))
+    seen = CHOICE.get(kind_of_file(path))
     if asked is not None and seen not in (None, asked):
         raise ScenarioError([wrong_kind(path, seen, asked)])
     return _load(str(path), asked or seen or "scenario")
@@ -127,33 +121,12 @@ def locate(name: str, kind: str | None) -> Path | None:
     return None
 
 
-def _tables(path: Path) -> Any:
-    """The parsed file, or ``None`` when unreadable (the loader then says why)."""
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
-        return None
-
-
-def looks_like(raw: Any) -> str | None:
-    """The kind whose marker tables ``raw`` holds the most of; ``None`` for none or a tie."""
-    if not isinstance(raw, dict):
-        return None
-    scores = {kind: sum(key in raw for key in k.markers) for kind, k in KINDS.items()}
-    best = max(scores.values())
-    winners = [kind for kind, score in scores.items() if score == best]
-    return winners[0] if best and len(winners) == 1 else None
-
-
 def wrong_kind(path: Path, seen: str, asked: str) -> str:
-    raw = _tables(path) or {}
-    tables = ", ".join(f"[{key}]" for key in KINDS[seen].markers if key in raw)
-    return (
-        f"{path}: this looks like a {KINDS[seen].name} (it has {tables}), not a "
-        f"{KINDS[asked].name}, which has the tables "
-        + ", ".join(f"[{key}]" for key in KINDS[asked].markers)
-        + f"; check it with --kind {seen}, or without --kind"
-    )
+    """The message for a file that looks like kind ``seen`` checked as ``asked`` (it was
+    read and parsed to tell its kind)."""
+    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    message = kinds.wrong_kind_message(raw, KINDS[asked], KINDS[seen], str(path))
+    return f"{message}; check it with --kind {seen}, or without --kind"
 
 
 def _load(name: str, kind: str) -> str:

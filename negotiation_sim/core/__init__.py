@@ -11,7 +11,7 @@ from negotiation_sim.core.instruments import (
     instrument,
 )
 from negotiation_sim.core.lobbying import QUIET_STANCE, stance_word
-from negotiation_sim.core.moves import DEAL_KINDS, Action, C, E, H, Move, Package
+from negotiation_sim.core.moves import DEAL_KINDS, Action, C, E, H, Move, Package, is_lasting
 from negotiation_sim.core.outcomes import OUTCOME_INFO, OUTCOMES, Outcome
 
 __all__ = [
@@ -33,5 +33,6 @@ __all__ = [
     "Outcome",
     "Package",
     "instrument",
+    "is_lasting",
     "stance_word",
 ]

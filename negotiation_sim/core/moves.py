@@ -56,8 +56,8 @@ class Package:
 
     @property
     def lasting(self) -> bool:
-        """A partial or comprehensive deal (not a truce)."""
-        return self.kind != "truce"
+        """A partial or comprehensive deal (not a truce): ``is_lasting(kind)``."""
+        return is_lasting(self.kind)
 
     def describe(self) -> str:
         parts = [f"{g} tariff {t:.0f}%" for g, t in self.tariffs.items()]
@@ -72,6 +72,12 @@ class Package:
 
 #: the kinds of agreement: a time-limited truce, a lasting partial deal, a full deal
 DEAL_KINDS: tuple[str, ...] = ("truce", "partial", "comprehensive")
+
+
+def is_lasting(kind: str) -> bool:
+    """Whether an agreement of ``kind`` lasts: every kind but the time-limited "truce"
+    (the one definition, for ``Package.lasting`` and the back-test's deal records)."""
+    return kind != "truce"
 
 
 @dataclass(frozen=True, slots=True)

@@ -242,13 +242,22 @@ def analyze(
 
 
 def _write_report(result: Analysis, out: Path, bins: int | None, plots: bool) -> None:
+    """Write the tables and, with ``plots``, the PNG plots and the HTML page to ``out``.
+    Raises ``SweepError`` naming the file that cannot be written (a folder in its place,
+    no permission, a full disk) and why."""
+    try:
+        _write_files(result, out, bins, plots)
+    except OSError as exc:
+        where = exc.filename if exc.filename is not None else out
+        reason = exc.strerror or str(exc)
+        raise SweepError([f"{where}: cannot write the report: {reason}"]) from None
+
+
+def _write_files(result: Analysis, out: Path, bins: int | None, plots: bool) -> None:
     from negotiation_sim.sweep.analysis import plots as charts
     from negotiation_sim.sweep.analysis.report import write_html, write_tables
 
-    try:
-        result.files = write_tables(result, out)
-    except OSError as exc:
-        raise SweepError([f"{out}: cannot write the report: {exc}"]) from None
+    result.files = write_tables(result, out)
     if not plots:
         return
     made: dict[str, list[Path]] = {"outcomes": [], "heatmaps": [], "tornado": []}
