@@ -248,3 +248,19 @@ def test_payoffs_are_booked_for_every_move(tiny_scenario):
     for gov in model.parties:
         assert len(gov.payoffs) == len(gov.moves) == 6
         assert all(np.isfinite(gov.payoffs))
+
+
+def test_reading_a_view_between_decisions_changes_nothing(default_scenario):
+    """Front ends build views outside decisions (the classroom names a default
+    instrument from one); only the decision itself notes the levels shifts read."""
+    looked, plain = (NegotiationModel(default_scenario, rng=2) for _ in range(2))
+    for _ in range(6):
+        for gov in looked.parties:
+            looked.view_for(gov)
+            looked.view_for(gov)
+        looked.step()
+        plain.step()
+    for a, b in zip(looked.parties, plain.parties, strict=True):
+        assert a.partner_shifts == b.partner_shifts and len(a.partner_shifts) == 5
+        assert a.partner_lead == b.partner_lead
+    pd.testing.assert_frame_equal(looked.trajectory(), plain.trajectory())
