@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from negotiation_sim import NegotiationModel
+from negotiation_sim import NegotiationModel, load_scenario, run_simulation
 from negotiation_sim.abm.firm import Firm
 from negotiation_sim.abm.government import Government
 from negotiation_sim.core import Action, Move
@@ -264,3 +264,17 @@ def test_reading_a_view_between_decisions_changes_nothing(default_scenario):
         assert a.partner_shifts == b.partner_shifts and len(a.partner_shifts) == 5
         assert a.partner_lead == b.partner_lead
     pd.testing.assert_frame_equal(looked.trajectory(), plain.trajectory())
+
+
+def test_a_truce_extension_is_counted_apart_from_deals_struck():
+    """In the default run of seed 0 a truce is struck and then extended several times:
+    extensions are not new agreements (the mechanism counts them apart)."""
+    model = NegotiationModel(load_scenario("us_china_2025"), rng=0)
+    model.run_for(model.horizon)
+    news = list(model.trajectory()["deal_news"])
+    assert news.count("truce extended") >= 2
+    assert model.mechanism.extended == news.count("truce extended")
+    struck = sum(n.endswith("struck") for n in news)
+    assert model.mechanism.struck == struck
+    result = run_simulation(load_scenario("us_china_2025"), 0)
+    assert result.summary["deals_struck"] == struck

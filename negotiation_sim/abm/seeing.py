@@ -36,7 +36,6 @@ def build_view(model: NegotiationModel, gov: Government) -> GameView:
     """``gov``'s view of this round, from what it has noted (``note_levels``); reading it
     changes nothing, so front ends may build it outside decisions."""
     deal = model.deal
-    standing = model.mechanism.standing.get(gov.partner or "")
     return GameView(
         round=model.round,
         horizon=model.horizon,
@@ -63,5 +62,5 @@ def build_view(model: NegotiationModel, gov: Government) -> GameView:
         deal_expires_in=None
         if deal is None or deal.expires_round is None
         else deal.expires_round - model.round,
-        partner_offer=None if standing is None else standing[1][0],
+        partner_offer=model.mechanism.open_offer(gov.partner or "", model.round),
     )

@@ -91,7 +91,8 @@ class Mechanism:
         self.deal_bonus = 0.0
         self.news = ""
         self.events: list[str] = []
-        self.struck = 0
+        self.struck = 0  # new agreements (a truce's extension is not one)
+        self.extended = 0  # truce extensions
         self.broken = 0
         self.first_deal_round = 0
         #: open offers: proposer -> (round made, packages)
@@ -161,6 +162,14 @@ class Mechanism:
             struck=struck,
             deal_in_run=self.deal is not None and self.deal.in_run,
         )
+
+    def open_offer(self, proposer: str, round_: int) -> Package | None:
+        """``proposer``'s standing lasting offer if it is still open in ``round_`` (made
+        within ``offer_rounds``), else ``None``."""
+        standing = self.standing.get(proposer)
+        if standing is None or round_ - standing[0] >= self.rules.offer_rounds:
+            return None
+        return standing[1][0]
 
     def _candidates(self, round_: int) -> list[Package]:
         """Standing offers still open (made within ``offer_rounds``), and the extension
@@ -284,7 +293,8 @@ class Mechanism:
         self.deal = Deal(package, package.kind, round_, expires, snap.copy(), True, pp)
         self.policy = policy.copy()
         self.news = "truce extended" if extended else f"{package.kind} struck"
-        self.struck += 1
+        self.struck += not extended
+        self.extended += extended
         self.first_deal_round = self.first_deal_round or round_
         self.history.append((round_, package.describe()))
         return self.deal
