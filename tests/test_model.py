@@ -10,7 +10,7 @@ import pytest
 from negotiation_sim import NegotiationModel, load_scenario, run_simulation
 from negotiation_sim.abm.firm import Firm
 from negotiation_sim.abm.government import Government
-from negotiation_sim.core import Action, Move
+from negotiation_sim.core import Action, Move, Package
 from negotiation_sim.strategies import MoveRequired
 
 # Fixtures from tests/conftest.py: default_scenario, tiny_scenario, pair (strategy
@@ -278,3 +278,14 @@ def test_a_truce_extension_is_counted_apart_from_deals_struck():
     assert model.mechanism.struck == struck
     result = run_simulation(load_scenario("us_china_2025"), 0)
     assert result.summary["deals_struck"] == struck
+
+
+def test_a_standing_offer_is_visible_only_while_it_is_open(default_scenario):
+    model = NegotiationModel(default_scenario, rng=0)
+    mech = model.mechanism
+    life = mech.rules.offer_rounds
+    package = Package("us", {"us": 20.8, "cn": 21.2}, {}, 0.0)
+    mech.standing["us"] = (model.round, (package,))
+    assert mech.open_offer("us", model.round + life - 1) is package
+    assert mech.open_offer("us", model.round + life) is None
+    assert model.view_for(model.governments["cn"]).partner_offer is package
