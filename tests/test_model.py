@@ -1,5 +1,6 @@
 """Model invariants, reproducibility, the protocol, events and face validity."""
 
+import dataclasses
 import pickle
 
 import mesa
@@ -11,6 +12,7 @@ from negotiation_sim import NegotiationModel, load_scenario, run_simulation
 from negotiation_sim.abm.firm import Firm
 from negotiation_sim.abm.government import Government
 from negotiation_sim.core import Action, Move, Package
+from negotiation_sim.game.offers import build_truce
 from negotiation_sim.strategies import MoveRequired
 
 # Fixtures from tests/conftest.py: default_scenario, tiny_scenario, pair (strategy
@@ -133,8 +135,35 @@ def test_calendar_uses_mesa_event_scheduling(default_scenario):
 def test_a_deal_averts_the_threat_and_suspends_the_control_rule(pair, run_scenario):
     result = run_scenario(pair("AlwaysConcede", "AlwaysConcede"))
     events = " ".join(result.trajectory["events"])
-    assert "(averted by deal)" in events and "(suspended by deal)" in events
+    # the +100% threat falls due under the truce struck in round 1 and is postponed;
+    # the lasting deal that replaces the truce averts it, and suspends the control rule
+    assert "(postponed by truce)" in events and "(suspended by deal)" in events
+    assert "takes effect" not in events
     assert result.trajectory["control_cn_rare_earth"].max() <= 1
+    assert result.trajectory["tariff_us_cn"].max() < 100
+
+
+def test_a_truce_postpones_a_threat_until_it_ends(default_scenario, pair):
+    """A threat that falls due under a truce struck in the run is held, and takes
+    effect when the truce ends without a lasting deal (the 2018 G20 truce postponed the
+    1 Jan 2019 raise; talks broke down and it came in May)."""
+    holders = pair("AlwaysHold", "AlwaysHold", **{"negotiation.extension_window": 0})
+    model = NegotiationModel(default_scenario, rng=0, overrides=holders)
+    model.step()
+    mech = model.mechanism
+    us, cn = (model.governments[g].party for g in ("us", "cn"))
+    truce = dataclasses.replace(
+        build_truce(us, cn, mech.policy, mech.world, mech.dyad, mech.rules), duration=4
+    )
+    mech.strike(truce, mech.package_state(truce), 1, mech.policy.copy())
+    model.schedule_event(model._expire_truce, at=4.5)  # as settle does for its truces
+    while model.round < 6:
+        model.step()
+    t = model.trajectory().set_index("round")
+    assert "(postponed by truce)" in t.at[4, "events"]  # the 1 Nov +100% threat
+    assert t.at[4, "tariff_us_cn"] == pytest.approx(t.at[3, "tariff_us_cn"])
+    assert "takes effect: the truce ended" in t.at[5, "events"]
+    assert t.at[5, "tariff_us_cn"] >= t.at[4, "tariff_us_cn"] + 100 - 1e-9
 
 
 def test_two_conceders_reach_a_deal(pair, run_scenario):

@@ -5,6 +5,7 @@ sections 3.2 and 7.15)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import numpy as np
 
@@ -105,6 +106,8 @@ class Calendar:
         expires = None if deal is None or deal.kind != "truce" else deal.expires_round
         if expires is not None and expires <= round_ + lookahead:
             _snap_back(policy, deal, mech)
+            for _, due in mech.postponed:
+                due(policy, mech)
         for r in range(round_ + 1, round_ + lookahead + 1):
             for event in self.by_round.get(r, ()):
                 if event.type in THREATS and event.unless_deal:
@@ -158,6 +161,9 @@ def fire(event: EventConfig, mech: Mechanism) -> str | None:
     public = None
     if kind in ("meeting", "summit"):
         mech.deal_bonus += event.deal_bonus_bn
+    elif kind in THREATS and skip and mech.deal.kind == "truce":
+        mech.postpone(event.label, functools.partial(_apply, event))  # when the truce ends
+        label += " (postponed by truce)"
     elif kind in THREATS and skip:
         label += " (averted by deal)" if kind == "tariff_threat" else " (suspended by deal)"
     elif kind == "truce_expiry":

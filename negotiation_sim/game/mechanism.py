@@ -102,6 +102,10 @@ class Mechanism:
         self.outlook: Callable[[int, int], Policy] = lambda round_, ahead: self.policy
         #: terms of every deal struck: (round, description)
         self.history: list[tuple[int, str]] = []
+        #: threats that fell due under a truce struck in the run, as (label, due): ``due
+        #: (policy, mechanism)`` applies the measure when the truce ends without a
+        #: lasting deal (a lasting deal averts them)
+        self.postponed: list[tuple[str, Callable[[Policy, Mechanism], object]]] = []
 
     # ------------------------------------------------------------------ the round
     def settle(
@@ -290,6 +294,8 @@ class Mechanism:
         snap = old.snapback if old is not None else before
         pp = old.snapback_pp if old is not None else 0.0
         extended = package.proposer == "both"
+        if package.lasting:
+            self.postponed = []  # a lasting deal averts what a truce postponed
         self.deal = Deal(package, package.kind, round_, expires, snap.copy(), True, pp)
         self.policy = policy.copy()
         self.news = "truce extended" if extended else f"{package.kind} struck"
@@ -299,8 +305,13 @@ class Mechanism:
         self.history.append((round_, package.describe()))
         return self.deal
 
+    def postpone(self, label: str, due: Callable[[Policy, Mechanism], object]) -> None:
+        """Hold a threat that fell due under a truce until the truce ends."""
+        self.postponed.append((label, due))
+
     def end_deal(self, why: str) -> None:
-        """The deal ends: policies snap back to at least their pre-deal levels."""
+        """The deal ends: policies snap back to at least their pre-deal levels, and the
+        threats a truce postponed take effect."""
         deal = self.deal
         snap = deal.snapback
         self.policy.tariff = np.maximum(self.policy.tariff, snap.tariff)
@@ -311,6 +322,10 @@ class Mechanism:
                     self.policy.tariff, party.index, deal.snapback_pp, self.world.max_tariff
                 )
         self.policy.purchases = 0.0
+        for label, due in self.postponed:
+            due(self.policy, self)
+            self.events.append(f"{label} (takes effect: the truce ended)")
+        self.postponed = []
         self.news = f"{deal.kind} {why}"
         self.broken += int(why.startswith("broken"))
         self.events.append(self.news)
