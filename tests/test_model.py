@@ -12,7 +12,7 @@ from negotiation_sim import NegotiationModel, load_scenario, run_simulation
 from negotiation_sim.abm.firm import Firm
 from negotiation_sim.abm.government import Government
 from negotiation_sim.core import Action, Move, Package
-from negotiation_sim.game.offers import build_truce
+from negotiation_sim.game.offers import build_demand_offer, build_truce
 from negotiation_sim.strategies import MoveRequired
 
 # Fixtures from tests/conftest.py: default_scenario, tiny_scenario, pair (strategy
@@ -318,3 +318,33 @@ def test_a_standing_offer_is_visible_only_while_it_is_open(default_scenario):
     assert mech.open_offer("us", model.round + life - 1) is package
     assert mech.open_offer("us", model.round + life) is None
     assert model.view_for(model.governments["cn"]).partner_offer is package
+
+
+def test_the_demand_for_the_threat_is_offered_only_to_a_partner_with_a_demand():
+    """N1c: Mexico meets the US demand (curb migration) and keeps its own measures; the
+    US removes its tariff. China gets no such offer: the US declares no demand of it."""
+    model = NegotiationModel(load_scenario("us_mexico_2019"), rng=0)
+    for _ in range(3):  # the 5% step takes effect in round 3
+        model.step()
+    mech = model.mechanism
+    mx, us = (model.governments[g].party for g in ("mx", "us"))
+    assert model.tariff_on_partner(model.governments["us"]) == pytest.approx(5.0)
+    package = build_demand_offer(mx, us, mech.policy, mech.world, mech.dyad, mech.rules)
+    assert package.lasting and package.proposer == "mx"
+    assert package.tariffs["us"] == pytest.approx(us.config.tariff_floor_pct)
+    assert package.tariffs["mx"] == pytest.approx(model.tariff_on_partner(model.governments["mx"]))
+    china = NegotiationModel(load_scenario("us_china_2025"), rng=0)
+    m = china.mechanism
+    cn, us2 = (china.governments[g].party for g in ("cn", "us"))
+    assert build_demand_offer(cn, us2, m.policy, m.world, m.dyad, m.rules) is None
+
+
+def test_a_threat_met_by_the_demand_leaves_no_tariff():
+    """In the 2019 episode's scenario, once Mexico settles, the US tariff is gone: the
+    deal trades the demand for the threat instead of matched cuts that keep part of a
+    tariff Mexico never answered."""
+    spec = load_scenario("us_mexico_2019")
+    for seed in range(12):
+        result = run_simulation(spec, seed, rounds=26)
+        if result.summary["deal"]:
+            assert result.summary["final_tariffs"]["us_on_mx"] == pytest.approx(0.0), seed

@@ -23,7 +23,12 @@ from negotiation_sim.core import Action, Move, Package
 from negotiation_sim.economy.world import World
 from negotiation_sim.game.dyad import Dyad
 from negotiation_sim.game.measures import escalation
-from negotiation_sim.game.offers import build_offer, build_truce, package_policy
+from negotiation_sim.game.offers import (
+    build_demand_offer,
+    build_offer,
+    build_truce,
+    package_policy,
+)
 from negotiation_sim.game.party import Party
 from negotiation_sim.game.policy import Policy, apply_move, apply_third_country_move
 from negotiation_sim.game.valuation import Valuer
@@ -206,14 +211,16 @@ class Mechanism:
         pressure: float,
     ) -> list[Package]:
         """A conceding party's proposals: a lasting deal of matched cuts at the point of
-        its concession curve that time and pain have reached (N1), and a truce that
-        suspends both sides' latest step (N1b)."""
+        its concession curve that time and pain have reached (N1), a truce that
+        suspends both sides' latest step (N1b) and, when the partner declares a demand,
+        the demand met for the partner's measures (N1c)."""
         partner = self.parties[party.partner]
         lasting = build_offer(
             party, partner, aspiration(pressure), self.policy, self.world, self.dyad, self.rules
         )
         truce = build_truce(party, partner, self.policy, self.world, self.dyad, self.rules)
-        return [lasting, truce]
+        demand = build_demand_offer(party, partner, self.policy, self.world, self.dyad, self.rules)
+        return [lasting, truce] if demand is None else [lasting, truce, demand]
 
     def package_state(self, package: Package) -> Policy:
         """The policy state ``package`` would produce now."""

@@ -30,7 +30,7 @@ def build_offer(
     comprehensive when both sides end within ``comprehensive_tolerance`` of their floors
     with no controls, otherwise partial.
     """
-    g, p = proposer.gid, partner.gid
+    g = proposer.gid
     a = float(np.clip(aspiration, 0.0, 1.0))
     tariffs, controls = {}, {}
     for side in (proposer, partner):
@@ -47,16 +47,70 @@ def build_offer(
     cap = lever.max_purchases_bn
     if cap > 0:
         purchases = (1.0 - a) * cap if lever.buyer == g else 0.5 * (1.0 + a) * cap
-    tol = rules.comprehensive_tolerance_pp
-    floors = {g: proposer.config.tariff_floor_pct, p: partner.config.tariff_floor_pct}
-    full = all(tariffs[x] <= floors[x] + tol and not any(controls[x].values()) for x in (g, p))
     return Package(
         proposer=g,
         tariffs=tariffs,
         controls=controls,
         purchases=purchases,
-        kind="comprehensive" if full else "partial",
+        kind=_lasting_kind(proposer, partner, tariffs, controls, rules),
         aspiration=a,
+    )
+
+
+def _lasting_kind(
+    proposer: Party,
+    partner: Party,
+    tariffs: dict[str, float],
+    controls: dict[str, dict[str, int]],
+    rules: NegotiationRules,
+) -> str:
+    """Comprehensive when both sides end within ``comprehensive_tolerance`` of their
+    floors with no controls, otherwise partial."""
+    tol = rules.comprehensive_tolerance_pp
+    full = all(
+        tariffs[side.gid] <= side.config.tariff_floor_pct + tol
+        and not any(controls[side.gid].values())
+        for side in (proposer, partner)
+    )
+    return "comprehensive" if full else "partial"
+
+
+def build_demand_offer(
+    proposer: Party,
+    partner: Party,
+    policy: Policy,
+    world: World,
+    dyad: Dyad,
+    rules: NegotiationRules,
+) -> Package | None:
+    """The demand for the threat (equation N1c): the proposer meets the demand its
+    partner declares (as every lasting deal does) and keeps its own measures, and the
+    partner removes its measures: tariffs to its floor, no controls. ``None`` when the
+    partner declares no demand. The 2019 US–Mexico joint declaration traded Mexico's
+    enforcement for the threatened tariffs, and left Mexico's own tariffs as they were."""
+    demand = partner.config.demand
+    if not (demand.label or demand.cost_bn):
+        return None
+    tariffs = {
+        proposer.gid: float(dyad.average(policy.tariff, proposer.index)),
+        partner.gid: min(
+            float(dyad.average(policy.tariff, partner.index)), partner.config.tariff_floor_pct
+        ),
+    }
+    controls = {
+        side.gid: {
+            name: int(policy.controls[side.index, col]) if side is proposer else 0
+            for name, col in CONTROL_COLUMNS.items()
+            if world.holds[side.index, col]
+        }
+        for side in (proposer, partner)
+    }
+    return Package(
+        proposer=proposer.gid,
+        tariffs=tariffs,
+        controls=controls,
+        kind=_lasting_kind(proposer, partner, tariffs, controls, rules),
+        aspiration=1.0,
     )
 
 
