@@ -12,7 +12,12 @@ from negotiation_sim import NegotiationModel, load_scenario, run_simulation
 from negotiation_sim.abm.firm import Firm
 from negotiation_sim.abm.government import Government
 from negotiation_sim.core import Action, Move, Package
-from negotiation_sim.game.offers import build_demand_offer, build_truce
+from negotiation_sim.game.offers import (
+    build_control_truce,
+    build_demand_offer,
+    build_purchase_offer,
+    build_truce,
+)
 from negotiation_sim.strategies import MoveRequired
 
 # Fixtures from tests/conftest.py: default_scenario, tiny_scenario, pair (strategy
@@ -348,3 +353,33 @@ def test_a_threat_met_by_the_demand_leaves_no_tariff():
         result = run_simulation(spec, seed, rounds=26)
         if result.summary["deal"]:
             assert result.summary["final_tariffs"]["us_on_mx"] == pytest.approx(0.0), seed
+
+
+def test_the_offer_menu_has_a_purchase_standstill_and_a_control_truce(default_scenario):
+    """N1d keeps every measure and adds the buyer's purchases at the proposer's point of
+    its concession curve; N1e suspends one level of each control and no tariff. Both
+    are among a conceding party's standing offers."""
+    model = NegotiationModel(default_scenario, rng=0)
+    mech = model.mechanism
+    us, cn = (model.governments[g].party for g in ("us", "cn"))
+    state = (mech.policy, mech.world, mech.dyad, mech.rules)
+    now = {g: model.tariff_on_partner(model.governments[g]) for g in ("us", "cn")}
+    cap = mech.rules.purchases.max_purchases_bn
+    buys = build_purchase_offer(cn, us, 0.25, *state)  # China is the buyer
+    assert buys.lasting and buys.purchases == pytest.approx(0.75 * cap)
+    assert buys.tariffs == pytest.approx(now)
+    assert buys.controls == {"cn": {"rare_earth": 1}, "us": {"chips": 2}}
+    sells = build_purchase_offer(us, cn, 0.25, *state)
+    assert sells.purchases == pytest.approx(0.625 * cap)
+    controls = build_control_truce(us, cn, *state)
+    assert controls.kind == "truce" and controls.tariffs == pytest.approx(now)
+    assert controls.controls == {"us": {"chips": 1}, "cn": {"rare_earth": 0}}
+    plain = NegotiationModel(load_scenario("trade_war_2018"), rng=0).mechanism
+    a, b = plain.pair
+    plain_state = (plain.policy, plain.world, plain.dyad, plain.rules)
+    assert build_purchase_offer(a, b, 0.5, *plain_state) is None  # no purchase lever
+    assert build_control_truce(a, b, *plain_state) is None  # no controls
+    menu = mech._offers(us, lambda pressure: 1.0 - pressure, 0.75)
+    assert [p.kind for p in menu] == ["partial", "truce", "partial", "truce"]
+    assert menu[2] == build_purchase_offer(us, cn, 0.25, *state)
+    assert menu[3] == controls

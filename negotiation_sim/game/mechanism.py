@@ -24,8 +24,10 @@ from negotiation_sim.economy.world import World
 from negotiation_sim.game.dyad import Dyad
 from negotiation_sim.game.measures import escalation
 from negotiation_sim.game.offers import (
+    build_control_truce,
     build_demand_offer,
     build_offer,
+    build_purchase_offer,
     build_truce,
     package_policy,
 )
@@ -212,15 +214,21 @@ class Mechanism:
     ) -> list[Package]:
         """A conceding party's proposals: a lasting deal of matched cuts at the point of
         its concession curve that time and pain have reached (N1), a truce that
-        suspends both sides' latest step (N1b) and, when the partner declares a demand,
-        the demand met for the partner's measures (N1c)."""
+        suspends both sides' latest step (N1b) and, where they apply, the demand met for
+        the partner's measures (N1c), a standstill with purchases (N1d) and a truce on
+        controls only (N1e)."""
         partner = self.parties[party.partner]
         lasting = build_offer(
             party, partner, aspiration(pressure), self.policy, self.world, self.dyad, self.rules
         )
-        truce = build_truce(party, partner, self.policy, self.world, self.dyad, self.rules)
-        demand = build_demand_offer(party, partner, self.policy, self.world, self.dyad, self.rules)
-        return [lasting, truce] if demand is None else [lasting, truce, demand]
+        state = (self.policy, self.world, self.dyad, self.rules)
+        extra = (
+            build_demand_offer(party, partner, *state),
+            build_purchase_offer(party, partner, aspiration(pressure), *state),
+            build_control_truce(party, partner, *state),
+        )
+        truce = build_truce(party, partner, *state)
+        return [lasting, truce, *(pkg for pkg in extra if pkg is not None)]
 
     def package_state(self, package: Package) -> Policy:
         """The policy state ``package`` would produce now."""

@@ -114,6 +114,69 @@ def build_demand_offer(
     )
 
 
+def build_purchase_offer(
+    proposer: Party,
+    partner: Party,
+    aspiration: float,
+    policy: Policy,
+    world: World,
+    dyad: Dyad,
+    rules: NegotiationRules,
+) -> Package | None:
+    """A standstill with purchases (equation N1d): tariffs and controls stay as they
+    are and the buyer of the scenario's purchase lever commits to buy, at the N1 point
+    of the proposer's concession curve ((1 - a) * max_purchases when the proposer buys,
+    (1 + a) / 2 * max_purchases when it sells); delivery follows ``delivery_ratio`` (P1).
+    A lasting partial deal, as Phase One's purchase commitments were (A1). ``None``
+    without a purchase lever."""
+    lever = rules.purchases
+    cap = lever.max_purchases_bn
+    if cap <= 0 or lever.buyer not in (proposer.gid, partner.gid):
+        return None
+    a = float(np.clip(aspiration, 0.0, 1.0))
+    purchases = (1.0 - a) * cap if lever.buyer == proposer.gid else 0.5 * (1.0 + a) * cap
+    tariffs, controls = _levels_now(proposer, partner, policy, world, dyad)
+    return Package(
+        proposer=proposer.gid,
+        tariffs=tariffs,
+        controls=controls,
+        purchases=purchases,
+        kind=_lasting_kind(proposer, partner, tariffs, controls, rules),
+        aspiration=a,
+    )
+
+
+def _levels_now(
+    proposer: Party, partner: Party, policy: Policy, world: World, dyad: Dyad
+) -> tuple[dict[str, float], dict[str, dict[str, int]]]:
+    """Both sides' average tariffs and control levels in force."""
+    tariffs, controls = {}, {}
+    for side in (proposer, partner):
+        tariffs[side.gid] = float(dyad.average(policy.tariff, side.index))
+        controls[side.gid] = {
+            name: int(policy.controls[side.index, col])
+            for name, col in CONTROL_COLUMNS.items()
+            if world.holds[side.index, col]
+        }
+    return tariffs, controls
+
+
+def build_control_truce(
+    proposer: Party,
+    partner: Party,
+    policy: Policy,
+    world: World,
+    dyad: Dyad,
+    rules: NegotiationRules,
+) -> Package | None:
+    """A truce on controls only (equation N1e): both sides suspend one level of each
+    export control for ``truce_rounds`` rounds and leave their tariffs as they are.
+    ``None`` when neither side has a control in force."""
+    if not any(policy.controls[side.index].any() for side in (proposer, partner)):
+        return None
+    return build_truce(proposer, partner, policy, world, dyad, rules, tariffs=False)
+
+
 def build_truce(
     proposer: Party,
     partner: Party,
@@ -121,15 +184,18 @@ def build_truce(
     world: World,
     dyad: Dyad,
     rules: NegotiationRules,
+    tariffs: bool = True,
 ) -> Package:
     """A truce (equation N1b): both sides suspend their latest step (one tariff step,
     not below the floor, and one level of each control) for ``truce_rounds`` rounds;
-    then the suspended measures snap back unless the truce is extended or replaced."""
-    tariffs, controls = {}, {}
+    then the suspended measures snap back unless the truce is extended or replaced.
+    With ``tariffs=False``, the controls only (N1e)."""
+    levels, controls = {}, {}
     for side in (proposer, partner):
         now = float(dyad.average(policy.tariff, side.index))
         floor = side.config.tariff_floor_pct
-        tariffs[side.gid] = max(min(now, floor), now - side.config.tariff_step_pp)
+        step = side.config.tariff_step_pp if tariffs else 0.0
+        levels[side.gid] = max(min(now, floor), now - step)
         controls[side.gid] = {
             name: max(0, int(policy.controls[side.index, col]) - 1)
             for name, col in CONTROL_COLUMNS.items()
@@ -137,7 +203,7 @@ def build_truce(
         }
     return Package(
         proposer=proposer.gid,
-        tariffs=tariffs,
+        tariffs=levels,
         controls=controls,
         kind="truce",
         duration=rules.truce_rounds,
