@@ -574,7 +574,9 @@ class TestVerifiedReciprocity(StrategyTest):
         self.versus_test("E", "HEHEHEHE/EEEEEEEE")
         # A concession is answered with a concession; holding with holding.
         self.versus_test("C", "HCCCC/CCCCC")
-        self.versus_test("HHE", "HHHECHEC/HHEHHEHH")
+        # Answers each escalation once and holds: its own answer is no fall of the
+        # partner's measures, so it does not then concede (it did, before 2026-12-02).
+        self.versus_test("HHE", "HHHEHHEH/HHEHHEHH")
 
     def test_forgives_a_misread_move_its_measures_do_not_confirm(self) -> None:
         seen_escalation = crisis_view(partner_moves=(Move(E),), partner_shifts=(0.0,))

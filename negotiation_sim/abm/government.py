@@ -108,10 +108,14 @@ class Government(mesa.Agent):
         """At each decision after the first, how much my partner's escalation index rose
         since my previous decision beyond any rise of my own (its moves and the
         calendar's measures alike; a snap-back that raises both sides, or its answer to
-        my own escalation, is no shift; a fall is a negative shift). Observed policy,
-        not perceived moves: what a government can verify."""
-        lv = self._levels
-        return tuple((b1 - b0) - max(0.0, a1 - a0) for (a0, b0), (a1, b1) in itertools.pairwise(lv))
+        my own escalation, is no shift, nor is a rise smaller than mine), or, when its
+        index fell, by how much it fell (a negative shift: a rise of my own is never
+        read as a fall of my partner's).
+        Observed policy, not perceived moves: what a government can verify."""
+        return tuple(
+            b1 - b0 if b1 < b0 else max(0.0, (b1 - b0) - max(0.0, a1 - a0))
+            for (a0, b0), (a1, b1) in itertools.pairwise(self._levels)
+        )
 
     @property
     def pressure(self) -> float:

@@ -142,11 +142,15 @@ STEP = 0.1
 
 def shifts_of(partner: list[Move], mine: list[Move]) -> tuple[float, ...]:
     """The partner's verified shifts as the model defines them (``GameView``): in each
-    past round, its index change beyond any rise of mine, one step per escalation or
-    concession (round k's view holds the shifts of rounds 1 .. k - 1)."""
+    past round, its index change beyond any rise of mine (a concession of its is a fall
+    whatever I did), one step per escalation or concession (round k's view holds the
+    shifts of rounds 1 .. k - 1)."""
     sign = {Action.ESCALATE: STEP, Action.HOLD: 0.0, Action.CONCEDE: -STEP}
     return tuple(
-        sign[p.action] - max(0.0, sign[m.action]) for p, m in zip(partner, mine, strict=True)
+        sign[p.action]
+        if p.action is Action.CONCEDE
+        else max(0, sign[p.action] - max(0, sign[m.action]))
+        for p, m in zip(partner, mine, strict=True)
     )
 
 
