@@ -383,3 +383,22 @@ def test_the_offer_menu_has_a_purchase_standstill_and_a_control_truce(default_sc
     assert [p.kind for p in menu] == ["partial", "truce", "partial", "truce"]
     assert menu[2] == build_purchase_offer(us, cn, 0.25, *state)
     assert menu[3] == controls
+
+
+def test_a_lapsing_truce_loses_its_deal_value_on_the_outlook(pair):
+    """Near its expiry a truce is gone on the no-deal outlook, and so is its
+    deal_value: the value of a truce in force is what makes two holders extend it
+    (with deal_value 0 they let it lapse; with any deal_value they extend it)."""
+    spec = load_scenario("us_china_2025")
+    news = {}
+    for value in (0.0, 0.5):
+        overrides = pair(
+            "AlwaysHold",
+            "AlwaysHold",
+            **{"governments.us.deal_value": value, "governments.cn.deal_value": value},
+        )
+        news[value] = list(
+            run_simulation(spec, 0, overrides=overrides, rounds=8).trajectory["deal_news"]
+        )
+    assert "truce extended" not in news[0.0]
+    assert "truce extended" in news[0.5]

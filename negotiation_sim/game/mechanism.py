@@ -258,11 +258,15 @@ class Mechanism:
         weighted = self.valuer.weighted(ev)
         one_off = 1.0 - self.rules.discount
         in_force = self.deal is not None
+        # a truce that lapses within the lookahead is gone on the outlook, and so is
+        # its value
+        lapses = in_force and self.deal.expires_round is not None
+        lapses = lapses and self.deal.expires_round <= round_ + lookahead
         values = {}
         for party in self.pair:
             prefs = party.preferences
             values[party.gid] = prefs.utility(ev.welfare, weighted)
-            in_deal = prefs.deal_value_bn if in_force else 0.0
+            in_deal = prefs.deal_value_bn if in_force and not lapses else 0.0
             terms = prefs.settlement_terms(in_force and self.deal.package.lasting)
             reservation[party.gid] = float(values[party.gid][0]) + in_deal + terms
         best, best_surplus = 0, -np.inf
