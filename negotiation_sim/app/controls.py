@@ -14,7 +14,7 @@ from ipyvuetify.extra import file_input as _file_input
 from negotiation_sim.app import settings as st
 from negotiation_sim.app.live_run import LiveRun
 from negotiation_sim.app.live_text import fmt_date
-from negotiation_sim.app.session import SPEEDS, Session
+from negotiation_sim.app.session import NO_EPISODE, SPEEDS, Session
 from negotiation_sim.strategies import STRATEGIES
 from negotiation_sim.ui.components import ErrorBox, Help, Note
 from negotiation_sim.ui.html import esc, swatch
@@ -96,6 +96,7 @@ def SettingsPanel(session: Session):
         ErrorBox("This scenario file is not valid:", session.upload_errors.value, "upload")
         if session.upload_note.value:
             solara.Success(session.upload_note.value, dense=True)
+        EpisodePicker(session)
         solara.HTML(
             tag="div",
             unsafe_innerHTML=f"<b>{esc(base.name)}</b>",
@@ -155,6 +156,33 @@ def SettingsPanel(session: Session):
                 classes=["ns-help"],
                 style="margin-top:6px",
             )
+
+
+@solara.component
+def EpisodePicker(session: Session):
+    """The back-test episode menu: an episode's scenario becomes the one being run, and
+    the Ensemble tab draws its observed tariffs over the fan charts."""
+    episode = session.episode.value
+    with solara.Div(classes=["ns-episode"]):
+        solara.Select(
+            label="Back-test episode",
+            values=[NO_EPISODE, *session.episode_choices],
+            value=episode.stem if episode is not None else NO_EPISODE,
+            on_value=session.select_episode,
+        )
+    if episode is None:
+        Help(
+            "A historical episode from episodes/: runs its scenario, with its horizon and "
+            "overrides, and draws what was observed over the ensemble's fan charts."
+        )
+    else:
+        obs = len(episode.observed)
+        Help(
+            f"{episode.name}: scenario {episode.scenario.stem}, {episode.rounds} "
+            f"rounds from {fmt_date(episode.start)}; {obs} observations drawn over the "
+            f"Ensemble tab's tariff fan chart. Its back-test runs {episode.runs:,} seeds from "
+            f"base seed {episode.seed}."
+        )
 
 
 def draft_note(session: Session) -> str:

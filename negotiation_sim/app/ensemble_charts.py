@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
+from negotiation_sim.app.episode_overlay import ObservedSeries, draw_observed
 from negotiation_sim.app.figure import RC, figure_png, new_figure, savefig_bytes
 from negotiation_sim.core import OUTCOMES
 from negotiation_sim.runs.ensemble import EnsembleResult
@@ -97,8 +98,15 @@ def _band(ax, values: np.ndarray, colour: str, label: str) -> None:
     ax.plot(rounds, med, color=colour, linewidth=2.2, label=f"{label}: median")
 
 
-def build_fans(fig: Figure, result: EnsembleResult, ctx: Context, which: str = "both") -> None:
-    """Median and 10–90% band over rounds: tariffs each direction, escalation indices."""
+def build_fans(
+    fig: Figure,
+    result: EnsembleResult,
+    ctx: Context,
+    which: str = "both",
+    observed: Sequence[ObservedSeries] = (),
+) -> None:
+    """Median and 10–90% band over rounds: tariffs each direction, escalation indices;
+    a back-test episode's ``observed`` tariffs (``episode_overlay``) over the tariffs."""
     a, b = _gids(ctx)
     panels = ["tariff", "escalation"] if which == "both" else [which]
     axes = fig.subplots(1, len(panels), squeeze=False)[0]
@@ -116,9 +124,11 @@ def build_fans(fig: Figure, result: EnsembleResult, ctx: Context, which: str = "
                 PARTY_COLOURS[1],
                 f"{ctx.shorts[1]} on {ctx.shorts[0]}",
             )
+            draw_observed(ax, observed)  # before the limits: the points may lie above
             ax.set_ylabel("Tariff on the partner (%)")
             ax.set_ylim(bottom=0)
-            ax.set_title("Tariffs: median and 10–90% of runs", loc="left", fontsize=9.5)
+            title = "Tariffs: median and 10–90% of runs" + (", and as observed" if observed else "")
+            ax.set_title(title, loc="left", fontsize=9.5)
         else:
             _band(ax, result.series[party_column("escalation", a)], PARTY_COLOURS[0], ctx.shorts[0])
             _band(ax, result.series[party_column("escalation", b)], PARTY_COLOURS[1], ctx.shorts[1])
@@ -140,9 +150,26 @@ def build_fans(fig: Figure, result: EnsembleResult, ctx: Context, which: str = "
                 label="10th and 90th percentiles",
             )
         )
-        ax.legend(handles=handles, fontsize=7.5, loc="best", framealpha=0.85)
+        if observed:  # more entries than fit on the panel: below it, on a taller figure
+            ax.legend(
+                handles=handles,
+                fontsize=7.5,
+                loc="upper left",
+                bbox_to_anchor=(0.0, -0.2),
+                ncol=2,
+                frameon=False,
+                borderaxespad=0,
+            )
+        else:
+            ax.legend(handles=handles, fontsize=7.5, loc="best", framealpha=0.85)
     left = 0.09 if len(panels) > 1 else 0.14
-    fig.subplots_adjust(left=left, right=0.98, top=0.9, bottom=0.17, wspace=0.28)
+    bottom = 0.36 if observed else 0.17
+    fig.subplots_adjust(left=left, right=0.98, top=0.92, bottom=bottom, wspace=0.28)
+
+
+def fans_size(observed: Sequence[ObservedSeries]) -> str:
+    """The size (``SIZES``) of the fan charts: taller with an episode's observations."""
+    return "fans_observed" if observed else "fans"
 
 
 # ---------------------------------------------------------------------- phase plot
@@ -270,6 +297,7 @@ SIZES = {
     "outcomes": (6.6, 2.6),
     "outcomes2": (6.6, 3.4),
     "fans": (9.6, 3.0),
+    "fans_observed": (9.6, 3.9),
     "fan": (5.0, 3.0),
     "phase": (6.2, 4.1),
     "shares": (6.4, 2.8),

@@ -10,6 +10,7 @@ import pandas as pd
 import solara
 
 from negotiation_sim.app import ensemble_charts as ec
+from negotiation_sim.app import episode_overlay as eo
 from negotiation_sim.app import settings as st
 from negotiation_sim.app.controls import ValueSlider
 from negotiation_sim.app.session import (
@@ -159,9 +160,13 @@ def JobControls(
         ErrorBox("The ensemble failed:", [state.error], name)
 
 
-def _figures(result: EnsembleResult, ctx: ec.Context) -> dict[str, bytes]:
+def _figures(
+    result: EnsembleResult, ctx: ec.Context, observed: tuple[eo.ObservedSeries, ...]
+) -> dict[str, bytes]:
     return {
-        "fans": ec.render(lambda f: ec.build_fans(f, result, ctx), "fans"),
+        "fans": ec.render(
+            lambda f: ec.build_fans(f, result, ctx, observed=observed), ec.fans_size(observed)
+        ),
         "phase": ec.render(lambda f: ec.build_phase(f, result, ctx), "phase"),
         "shares": ec.render(lambda f: ec.build_shares(f, result, ctx), "shares"),
     }
@@ -196,6 +201,12 @@ def EnsembleView(session: Session):
                 + ") with many seeds, in background processes, to see how likely each "
                 "outcome is. The page stays usable while it runs; Cancel keeps the runs that "
                 "finished."
+                + (
+                    f" Back-test episode <b>{esc(session.episode.value.name)}</b>: what was "
+                    "observed is drawn over the tariff fan chart."
+                    if session.episode.value is not None
+                    else ""
+                )
             ),
             classes=["ns-lead"],
         )
@@ -218,7 +229,11 @@ def EnsembleResults(setting: Setting, result: EnsembleResult, base_seed: int):
 def EnsembleFigures(setting: Setting, result: EnsembleResult, base_seed: int):
     ctx = solara.use_memo(lambda: ec.context(setting.scenario), [setting])
     table = solara.use_memo(result.outcome_table, [result])
-    figures = solara.use_memo(lambda: _figures(result, ctx), [result])
+    rounds = next(iter(result.series.values())).shape[1] if result.series else 0
+    observed = solara.use_memo(
+        lambda: eo.observed_series(setting.episode, ctx, rounds), [setting, result]
+    )
+    figures = solara.use_memo(lambda: _figures(result, ctx, observed), [result])
     n = len(result.summaries)
     outcomes_png = solara.use_memo(
         lambda: ec.render(lambda f: ec.build_outcomes(f, [("", table)], [n]), "outcomes"),
@@ -258,23 +273,44 @@ def EnsembleFigures(setting: Setting, result: EnsembleResult, base_seed: int):
                 "region (tariffs at their floors, no export controls)."
             )
     solara.HTML(tag="h3", unsafe_innerHTML="Fan charts", style="margin:6px 0 0 0;font-size:16px")
-    StaticImage(figures["fans"], "Fan charts of tariffs and escalation", "fans")
+    points = sum(len(s.points) for s in observed)
+    StaticImage(
+        figures["fans"],
+        "Fan charts of tariffs and escalation"
+        + (" with the observed tariffs of the back-test episode" if observed else ""),
+        "fans",
+        data={"observed": str(points), "legend": " | ".join(s.label for s in observed)}
+        if observed
+        else None,
+    )
     Caption(
         "The line is the median run at each round; the band holds 80% of runs "
         "(10th to 90th percentile)."
+        + (
+            " Diamonds joined by dots: the episode's observed tariffs, each in the round "
+            "holding its date (listed below, with their sources)."
+            if observed
+            else ""
+        )
     )
+    if observed and setting.episode is not None:
+        with solara.Details(f"Observed ({points} points, {setting.episode.name})"):
+            solara.HTML(tag="div", unsafe_innerHTML=eo.observed_html(setting.episode, observed))
     StaticImage(figures["shares"], "Share of runs in each outcome state by round", "shares", 720)
-    EnsembleExports(setting, result, table, stem, ctx)
+    EnsembleExports(setting, result, table, stem, ctx, observed)
 
 
 @solara.component
-def EnsembleExports(setting: Setting, result: EnsembleResult, table, stem: str, ctx):
+def EnsembleExports(setting: Setting, result: EnsembleResult, table, stem: str, ctx, observed=()):
     def make():
         n = len(result.summaries)
         charts = {
             "outcomes": (lambda f: ec.build_outcomes(f, [("", table)], [n]), "outcomes"),
             "phase": (lambda f: ec.build_phase(f, result, ctx), "phase"),
-            "fans": (lambda f: ec.build_fans(f, result, ctx), "fans"),
+            "fans": (
+                lambda f: ec.build_fans(f, result, ctx, observed=observed),
+                ec.fans_size(observed),
+            ),
             "shares": (lambda f: ec.build_shares(f, result, ctx), "shares"),
         }
         items = [

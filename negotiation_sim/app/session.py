@@ -27,6 +27,7 @@ from negotiation_sim.app.timeline_chart import TimelineChart
 from negotiation_sim.runs.ensemble import EnsembleResult, run_ensemble
 from negotiation_sim.runs.execution import shared_pool
 from negotiation_sim.scenario import Scenario, ScenarioError, list_scenarios
+from negotiation_sim.views.episode import Episode, list_episodes, load_episode
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,10 @@ MAX_ENSEMBLE_RUNS = 5000
 #: 1 s of a 200-run ensemble of 3 s on this 2-core machine; benchmarks/bench_app.py)
 PROGRESS_SECONDS = 1.0
 UPLOAD_PREFIX = "uploaded: "
+#: prefix of a back-test episode's entry in the scenario list, and the episode menu's
+#: entry for no episode
+EPISODE_PREFIX = "episode: "
+NO_EPISODE = "none"
 
 
 def warm_pool(workers: int | None = None) -> None:
@@ -50,11 +55,13 @@ def warm_pool(workers: int | None = None) -> None:
 
 @dataclass(frozen=True)
 class Setting:
-    """One ensemble's setting: a label, its validated scenario and what produced it."""
+    """One ensemble's setting: a label, its validated scenario and what produced it (and
+    the back-test episode whose observations its charts show, if any)."""
 
     label: str
     scenario: Scenario
     settings: st.Settings
+    episode: Episode | None = None
 
 
 @dataclass(frozen=True)
@@ -195,6 +202,9 @@ class Session:
     settings_errors: solara.Reactive[list[str]] = field(default_factory=lambda: solara.reactive([]))
     upload_errors: solara.Reactive[list[str]] = field(default_factory=lambda: solara.reactive([]))
     upload_note: solara.Reactive[str] = field(default_factory=lambda: solara.reactive(""))
+    #: the shipped back-test episodes, and the one whose scenario is loaded (or None)
+    episode_choices: list[str] = field(default_factory=list_episodes)
+    episode: solara.Reactive[Episode | None] = field(default_factory=lambda: solara.reactive(None))
     run: solara.Reactive[LiveRun | None] = field(default_factory=lambda: solara.reactive(None))
     rounds: solara.Reactive[int] = field(default_factory=lambda: solara.reactive(0))
     playing: solara.Reactive[bool] = field(default_factory=lambda: solara.reactive(False))
@@ -209,6 +219,7 @@ class Session:
         default_factory=lambda: solara.reactive(None)
     )
     uploads: dict[str, Scenario] = field(default_factory=dict)
+    episodes: dict[str, Episode] = field(default_factory=dict)  # choice -> loaded episode
     timeline: TimelineChart = field(default_factory=TimelineChart)
     firms: FirmsChart = field(default_factory=FirmsChart)
     islands: dict = field(default_factory=dict)  # name -> render context (widgets.Island)
@@ -223,15 +234,22 @@ class Session:
             warm_pool()
 
     def select(self, choice: str) -> None:
-        """Switch to a shipped or uploaded scenario; settings return to its own values."""
+        """Switch to a shipped or uploaded scenario, or an episode's (``select_episode``);
+        settings return to its own values."""
         try:
-            base = self.uploads[choice] if choice in self.uploads else st.load_named(choice)
+            if choice in self.episodes:
+                base = self.episodes[choice].scenario
+            elif choice in self.uploads:
+                base = self.uploads[choice]
+            else:
+                base = st.load_named(choice)
         except ScenarioError as exc:  # a broken file in scenarios/: say so, keep the run
             self.settings_errors.value = list(exc.messages)
             return
         self.stop()
         self.choice.value = choice
         self.base.value = base
+        self.episode.value = self.episodes.get(choice)
         seed = self.draft.peek().seed if self.run.peek() is not None else 1
         fresh = st.settings_for(base, seed=seed)
         self.draft.value = fresh
@@ -253,6 +271,27 @@ class Session:
             self.choices.value = [*self.choices.peek(), key]
         self.upload_errors.value = []
         self.upload_note.value = f"{filename}: OK, loaded as “{scenario.name}”."
+        self.select(key)
+
+    def select_episode(self, name: str) -> None:
+        """Switch to a shipped back-test episode's scenario (with the episode's overrides
+        and horizon, ``views.episode``), whose observations the ensemble charts then
+        show; ``NO_EPISODE`` returns to the plain scenario the episode names."""
+        current = self.episode.peek()
+        if name == NO_EPISODE:
+            if current is not None:
+                stem = current.scenario.stem
+                self.select(stem if stem in self.choices.peek() else DEFAULT_SCENARIO)
+            return
+        key = EPISODE_PREFIX + name
+        if key not in self.episodes:
+            try:
+                self.episodes[key] = load_episode(name)
+            except ScenarioError as exc:  # a broken file in episodes/: say so, keep the run
+                self.settings_errors.value = list(exc.messages)
+                return
+        if key not in self.choices.peek():
+            self.choices.value = [*self.choices.peek(), key]
         self.select(key)
 
     # ------------------------------------------------------------------ live run
@@ -349,7 +388,7 @@ class Session:
         scenario = self.scenario.peek()
         if scenario is None:
             return None
-        return Setting(label, scenario, self.applied.peek())
+        return Setting(label, scenario, self.applied.peek(), self.episode.peek())
 
     def make_setting(self, label: str, settings: st.Settings) -> Setting:
         base = self.base.peek()

@@ -51,8 +51,15 @@ def data_uri(png: bytes, mime: str = "image/png") -> str:
 
 
 @solara.component
-def StaticImage(png: bytes, alt: str, name: str, max_width: int | None = None):
-    """A chart drawn once (ensemble, compare) as an ``<img>`` with alt text."""
+def StaticImage(
+    png: bytes,
+    alt: str,
+    name: str,
+    max_width: int | None = None,
+    data: dict[str, str] | None = None,
+):
+    """A chart drawn once (ensemble, compare) as an ``<img>`` with alt text; ``data``
+    become ``data-*`` attributes (what the chart shows, for tests and scripts)."""
     natural = int.from_bytes(png[16:20], "big") if png[:4] == b"\x89PNG" else 0
     limit = min(w for w in (max_width, natural) if w) if (max_width or natural) else None
     style = "width: 100%; height: auto; display: block;"
@@ -60,7 +67,13 @@ def StaticImage(png: bytes, alt: str, name: str, max_width: int | None = None):
         style += f" max-width: {limit}px;"
     solara.v.Html(
         tag="img",
-        attributes={"src": data_uri(png), "alt": alt, "data-chart": name, "style": style},
+        attributes={
+            "src": data_uri(png),
+            "alt": alt,
+            "data-chart": name,
+            "style": style,
+            **{f"data-{k}": v for k, v in (data or {}).items()},
+        },
     )
 
 
