@@ -102,8 +102,8 @@ LEAD_STEPS = 0.5
 
 
 class CrisisBargainer(Strategy):
-    """Presses a declared grievance while pressing pays, answers the partner's verified
-    escalations in kind, and seeks a settlement once the conflict hurts: when its costs
+    """Presses a declared grievance while pressing pays, answers the partner's measures
+    in kind (matched in duty value), and seeks a settlement once the conflict hurts: when its costs
     so far and on the calendar's outlook exceed its private tolerance plus its audience
     cost, or, in a mutually hurting stalemate, a ``ripeness`` share of that. Private
     resolve and costly signals after Fearon (1995), "Rationalist explanations for war",
