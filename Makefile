@@ -68,6 +68,7 @@ wheel-check: setup assets browser
 bench: setup
 	$(PY) benchmarks/run_all.py
 	$(PY) benchmarks/bench_app.py
+	$(PY) benchmarks/bench_first_chart.py
 	$(PY) benchmarks/bench_sweep.py
 	$(PY) benchmarks/bench_classroom.py
 
