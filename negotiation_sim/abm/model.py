@@ -26,7 +26,6 @@ from negotiation_sim.economy.population import FirmPopulation
 from negotiation_sim.game import measures
 from negotiation_sim.game.calendar import Calendar, fire
 from negotiation_sim.game.dyad import Dyad
-from negotiation_sim.game.measures import reference_policy
 from negotiation_sim.game.mechanism import Deal, Mechanism, Settlement
 from negotiation_sim.game.outcome import OutcomeTracker
 from negotiation_sim.game.party import draw_resolve, make_party
@@ -156,7 +155,7 @@ class NegotiationModel(mesa.Model):
         ahead = self.config.negotiation.reservation_lookahead
         outlook = self.mechanism.outlook(self.round, ahead)
         pair = [g.party for g in self.parties]
-        states = [self.policy, reference_policy(self.policy, self.dyad, pair, self.world)]
+        states = [self.policy, measures.reference_policy(self.policy, self.dyad, pair, self.world)]
         if not values_alike(outlook, self.policy, self.population.state.restocked):
             states.append(outlook)
         weeks = np.full((len(states), 1), self.world.round_weeks)
