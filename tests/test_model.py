@@ -15,6 +15,7 @@ from negotiation_sim.core import Action, Move, Package
 from negotiation_sim.game.offers import (
     build_control_truce,
     build_demand_offer,
+    build_measure_truce,
     build_purchase_offer,
     build_truce,
 )
@@ -402,3 +403,25 @@ def test_a_lapsing_truce_loses_its_deal_value_on_the_outlook(pair):
         )
     assert "truce extended" not in news[0.0]
     assert "truce extended" in news[0.5]
+
+
+def test_a_named_measure_truce_suspends_the_latest_calendar_measures(default_scenario, pair):
+    """N1f: after the 1 Nov +100% US tariff (round 4) and China's 1 Dec extraterritorial
+    rule (round 8) take effect, a US proposal suspends both by name, for a truce."""
+    holders = pair("AlwaysHold", "AlwaysHold", **{"negotiation.extension_window": 0})
+    model = NegotiationModel(default_scenario, rng=0, overrides=holders)
+    mech = model.mechanism
+    us, cn = (model.governments[g].party for g in ("us", "cn"))
+    state = (mech.policy, mech.world, mech.dyad, mech.rules)
+    assert build_measure_truce(us, cn, mech.latest, *state) is None  # nothing named yet
+    while model.round < 8:
+        model.step()
+    assert mech.latest["us"].tariff_pp == pytest.approx(100.0)
+    assert mech.latest["cn"].instrument == "rare_earth"
+    truce = build_measure_truce(us, cn, mech.latest, *state)
+    assert truce.kind == "truce" and truce.duration == mech.rules.truce_rounds
+    assert truce.suspends == (mech.latest["us"].label, mech.latest["cn"].label)
+    now = model.tariff_on_partner(model.governments["us"])
+    assert truce.tariffs["us"] == pytest.approx(now - 100.0)
+    assert truce.controls["cn"]["rare_earth"] == mech.latest["cn"].level_before
+    assert "suspends" in truce.describe()

@@ -53,6 +53,8 @@ class Package:
     kind: str = "truce"
     aspiration: float = 1.0
     duration: int | None = None
+    #: the named measures a truce suspends (e.g. a calendar threat that took effect)
+    suspends: tuple[str, ...] = ()
 
     @property
     def lasting(self) -> bool:
@@ -65,6 +67,8 @@ class Package:
             parts += [f"{g} {k} {CONTROL_LEVELS[v]}" for k, v in ctl.items()]
         if self.purchases:
             parts.append(f"purchases ${self.purchases:.0f}bn/yr")
+        if self.suspends:
+            parts.append("suspends " + " and ".join(self.suspends))
         if self.duration:
             parts.append(f"for {self.duration} rounds")
         return f"{self.kind} by {self.proposer}: " + ", ".join(parts)

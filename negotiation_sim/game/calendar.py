@@ -12,6 +12,7 @@ import numpy as np
 from negotiation_sim.core import CONTROL_COLUMNS, Package
 from negotiation_sim.game.measures import control_levels, tariff_on_partner
 from negotiation_sim.game.mechanism import Deal, Mechanism
+from negotiation_sim.game.offers import NamedMeasure
 from negotiation_sim.game.policy import Policy
 from negotiation_sim.scenario.config import EventConfig
 
@@ -151,6 +152,21 @@ def _apply(event: EventConfig, policy: Policy, mech: Mechanism) -> bool:
     return True
 
 
+def _control_level(event: EventConfig, mech: Mechanism) -> int:
+    """The level of a control rule's instrument before the rule (0 for a tariff)."""
+    if event.type != "control_rule":
+        return 0
+    return int(
+        mech.policy.controls[mech.index[event.government], CONTROL_COLUMNS[event.instrument]]
+    )
+
+
+def _named(event: EventConfig, level_before: int) -> NamedMeasure:
+    if event.type == "tariff_threat":
+        return NamedMeasure(event.label, tariff_pp=event.increase_pp)
+    return NamedMeasure(event.label, instrument=event.instrument, level_before=level_before)
+
+
 def fire(event: EventConfig, mech: Mechanism) -> str | None:
     """Apply one calendar event to the mechanism's state and record its label. Returns
     the id of a party whose tariff threat took effect (its standoff goes public)."""
@@ -171,7 +187,12 @@ def fire(event: EventConfig, mech: Mechanism) -> str | None:
             mech.end_deal("expired")
         else:
             label += " (superseded)"
-    elif kind != "note" and _apply(event, mech.policy, mech) and kind == "tariff_threat":
-        public = event.government
+    elif kind in THREATS:
+        before = _control_level(event, mech)
+        if _apply(event, mech.policy, mech):
+            mech.latest[event.government] = _named(event, before)
+            public = event.government if kind == "tariff_threat" else None
+    elif kind != "note":
+        _apply(event, mech.policy, mech)
     mech.events.append(label)
     return public

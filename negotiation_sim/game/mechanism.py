@@ -24,8 +24,10 @@ from negotiation_sim.economy.world import World
 from negotiation_sim.game.dyad import Dyad
 from negotiation_sim.game.measures import escalation
 from negotiation_sim.game.offers import (
+    NamedMeasure,
     build_control_truce,
     build_demand_offer,
+    build_measure_truce,
     build_offer,
     build_purchase_offer,
     build_truce,
@@ -113,6 +115,9 @@ class Mechanism:
         #: (policy, mechanism)`` applies the measure when the truce ends without a
         #: lasting deal (a lasting deal averts them)
         self.postponed: list[tuple[str, Callable[[Policy, Mechanism], object]]] = []
+        #: by party, the latest calendar measure that took effect against its partner, as
+        #: a ``NamedMeasure`` (what a named-measure truce, N1f, suspends)
+        self.latest: dict[str, NamedMeasure] = {}
 
     # ------------------------------------------------------------------ the round
     def settle(
@@ -215,8 +220,8 @@ class Mechanism:
         """A conceding party's proposals: a lasting deal of matched cuts at the point of
         its concession curve that time and pain have reached (N1), a truce that
         suspends both sides' latest step (N1b) and, where they apply, the demand met for
-        the partner's measures (N1c), a standstill with purchases (N1d) and a truce on
-        controls only (N1e)."""
+        the partner's measures (N1c), a standstill with purchases (N1d), a truce on
+        controls only (N1e) and a truce that suspends the latest named measures (N1f)."""
         partner = self.parties[party.partner]
         lasting = build_offer(
             party, partner, aspiration(pressure), self.policy, self.world, self.dyad, self.rules
@@ -226,6 +231,7 @@ class Mechanism:
             build_demand_offer(party, partner, *state),
             build_purchase_offer(party, partner, aspiration(pressure), *state),
             build_control_truce(party, partner, *state),
+            build_measure_truce(party, partner, self.latest, *state),
         )
         truce = build_truce(party, partner, *state)
         return [lasting, truce, *(pkg for pkg in extra if pkg is not None)]

@@ -3,6 +3,8 @@ package would produce. One rule for the protocol and the classroom."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from negotiation_sim.core import CONTROL_COLUMNS, Package
@@ -175,6 +177,58 @@ def build_control_truce(
     if not any(policy.controls[side.index].any() for side in (proposer, partner)):
         return None
     return build_truce(proposer, partner, policy, world, dyad, rules, tariffs=False)
+
+
+@dataclass(frozen=True, slots=True)
+class NamedMeasure:
+    """A calendar measure that took effect against the partner: its label, the tariff
+    points it added, and, for a control rule, its instrument and the level before it."""
+
+    label: str
+    tariff_pp: float = 0.0
+    instrument: str | None = None
+    level_before: int = 0
+
+
+def build_measure_truce(
+    proposer: Party,
+    partner: Party,
+    latest: dict[str, NamedMeasure],
+    policy: Policy,
+    world: World,
+    dyad: Dyad,
+    rules: NegotiationRules,
+) -> Package | None:
+    """A truce that suspends named measures (equation N1f): the proposer suspends the
+    latest calendar measure that took effect on its side (its tariff points, not below
+    its floor, or its control back to the level before the rule), and the partner its
+    own latest one if it has one, for ``truce_rounds`` rounds, with the snap-back of
+    N1b. ``None`` when the proposer has no such measure. The Geneva truce of May 2025
+    suspended named layers for 90 days (A1)."""
+    if proposer.gid not in latest:
+        return None
+    tariffs, controls = _levels_now(proposer, partner, policy, world, dyad)
+    names = []
+    for side in (proposer, partner):
+        measure = latest.get(side.gid)
+        if measure is None:
+            continue
+        names.append(measure.label)
+        if measure.instrument is None:
+            floor = side.config.tariff_floor_pct
+            now = tariffs[side.gid]
+            tariffs[side.gid] = max(min(now, floor), now - measure.tariff_pp)
+        elif measure.instrument in controls[side.gid]:
+            level = controls[side.gid][measure.instrument]
+            controls[side.gid][measure.instrument] = min(level, measure.level_before)
+    return Package(
+        proposer=proposer.gid,
+        tariffs=tariffs,
+        controls=controls,
+        kind="truce",
+        duration=rules.truce_rounds,
+        suspends=tuple(names),
+    )
 
 
 def build_truce(
