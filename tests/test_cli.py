@@ -635,6 +635,25 @@ def test_the_servers_run_in_production_mode_without_telemetry(monkeypatch) -> No
     assert serve.environment({})[serve.TELEMETRY] == "true"
 
 
+def test_the_app_command_serves_one_page_at_the_root() -> None:
+    """``solara run`` of a package makes a page of every submodule with a ``Page``:
+    serving ``negotiation_sim.app`` put a second copy of the app at /page, behind a
+    Home/Page tab bar. The served module gives Solara's router (the same call as
+    ``solara run``) the app once, at the root."""
+    import importlib
+
+    import solara.autorouting
+
+    from negotiation_sim.app import Page
+    from negotiation_sim.cli import serve
+
+    routes = solara.autorouting.generate_routes(importlib.import_module(serve.APP))
+    assert [(r.path, r.component, r.children) for r in routes] == [("/", Page, [])]
+    classroom = solara.autorouting.generate_routes(importlib.import_module(serve.CLASSROOM))
+    assert [r.path for r in classroom] == ["/"]
+    assert [r.path for r in classroom[0].children] == ["/", "room", "instructor"]
+
+
 def test_a_busy_port_is_bad_input(capsys) -> None:
     from negotiation_sim.cli import main
 

@@ -321,6 +321,23 @@ def test_an_unknown_table_is_named_not_dumped(raw):
     )
 
 
+def test_a_small_unknown_table_is_named_not_shown_either(raw):
+    """However small, an unknown table is named by its keys; its values are not shown."""
+
+    def mutate(d):
+        d["weird"] = {"alpha": 123456, "beta": "secret"}
+        d["economy"]["extra"] = {"k": 987654}
+
+    messages = errors_for(raw, mutate)
+    top = next(m for m in messages if "bad.toml: weird: unknown key" in m)
+    assert "got a table of 2 keys (alpha, beta); allowed: one of the keys scenario" in top
+    inner = next(m for m in messages if "economy.extra: unknown key" in m)
+    assert "got a table of 1 key (k);" in inner
+    assert not any("123456" in m or "secret" in m or "987654" in m for m in messages)
+    (scalar,) = errors_for(raw, lambda d: d["economy"].update(note=42))
+    assert "economy.note: unknown key: got 42;" in scalar  # a plain value is still shown
+
+
 @pytest.mark.parametrize(
     ("drop", "allowed"),
     [

@@ -6,13 +6,14 @@ values builds exactly the scenario ``with_overrides`` would."""
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from negotiation_sim.runs.seeds import derive_seed, run_seed, split_run
-from negotiation_sim.scenario import load_scenario
+from negotiation_sim.scenario import load_scenario, resolve_path
 from negotiation_sim.sweep import SweepError, build_design, loads_spec
 from negotiation_sim.sweep.designs import Design
 from negotiation_sim.sweep.spec import load_spec
@@ -208,6 +209,34 @@ def test_values_are_checked_against_the_field_and_the_scenario_rules(specs):
     assert "parameters[1].values[1]: wrong type for negotiation.initial_truce: got 3" in joined
     assert "parameters[0].values[1] = 'NoSuchStrategy'" in joined
     assert "unknown strategy" in joined
+
+
+def test_a_human_player_is_refused_before_any_run(specs, tmp_path):
+    """A sweep plays every run by computer: a Human seat without a computer fallback,
+    from a parameter's values, from [sweep.set] or from the base scenario itself, is a
+    problem of the spec (it used to pass and fail each run, or end in a traceback)."""
+    human = {"path": "governments.cn.strategy", "values": ["TitForTat", "Human"]}
+    (message,) = specs.problems([ELASTICITY, human], samples=8)
+    assert message.startswith("bad.toml: parameters[1].values[1]: the Human strategy needs")
+    assert "got 'Human'" in message and "a computer strategy" in message
+    (message,) = specs.problems(samples=8, set={"governments.us.strategy": "Human"})
+    assert message.startswith('bad.toml: sweep.set."governments.us.strategy": the Human')
+    base = resolve_path("us_china_2025").read_text(encoding="utf-8")
+    mine = tmp_path / "mine.toml"
+    mine.write_text(base.replace("[governments.us]\n", '[governments.us]\nstrategy = "Human"\n'))
+    mine.write_text(re.sub(r'\nstrategy = "CrisisBargainer"[^\n]*', "", mine.read_text(), count=1))
+    spec = specs.write(tmp_path, scenario="mine.toml", samples=8)
+    with pytest.raises(SweepError) as info:
+        load_spec(spec)
+    (message,) = info.value.messages
+    assert message.startswith(f"{spec}: sweep.scenario: the Human strategy needs a person")
+    assert "governments.us" in message
+    # with a computer fallback the seat is played by computer: valid
+    fallback = {
+        "governments.us.strategy": "Human",
+        "governments.us.strategy_params": {"fallback": "TitForTat"},
+    }
+    assert specs.load(samples=8, set=fallback).fixed["governments.us.strategy"] == "Human"
 
 
 def test_names_and_paths_must_be_unique_and_not_result_columns(specs):

@@ -251,16 +251,3 @@ def set_path_problem(key: str) -> str | None:
             kind = "a list: give an index" if isinstance(node, ListOf) else "a value, not a table"
             return f"--set {key}: unknown override path: {where} is {kind}"
     return None
-
-
-def human_seats(scenario) -> list[str]:
-    """Governments played by the ``Human`` strategy with no computer fallback: their
-    moves must come from a person (the app or the classroom)."""
-    from negotiation_sim.strategies import Human
-
-    return [
-        gid
-        for gid, gov in scenario.data["governments"].items()
-        if str(gov["strategy"]).strip().lower() == Human.name.lower()
-        and not (gov["strategy_params"] or {}).get("fallback")
-    ]

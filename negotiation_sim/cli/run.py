@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from negotiation_sim.cli import common
-from negotiation_sim.cli.common import EXIT_OK, CliError, add_set, echo, human_seats, load
+from negotiation_sim.cli.common import EXIT_OK, CliError, add_set, echo, load
+from negotiation_sim.scenario.seats import human_seats
 from negotiation_sim.views import csv_text
 
 FORMATS = ("csv", "parquet", "json")
@@ -87,7 +88,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.format is not None and args.out is None:
         raise CliError("--format needs --out DIR")
     scenario = load(args.scenario, args.overrides)
-    human = human_seats(scenario)
+    human = human_seats(scenario.data["governments"])
     if human:
         raise CliError(
             f"{', '.join(human)}: the Human strategy takes its moves from outside (the app), "
@@ -119,7 +120,7 @@ def cmd_ensemble(args: argparse.Namespace) -> int:
     from negotiation_sim.runs.ensemble import run_ensemble
 
     scenario = load(args.scenario, args.overrides)
-    human = human_seats(scenario)
+    human = human_seats(scenario.data["governments"])
     if human:
         raise CliError(
             f"{', '.join(human)}: the Human strategy needs a person to make its moves (in "

@@ -1,5 +1,5 @@
 """The ``app`` and ``teach`` commands: the browser app and the classroom, each served by
-Solara from the installed package (``solara run negotiation_sim.app`` and ``solara run
+Solara from the installed package (``solara run negotiation_sim.app.page`` and ``solara run
 negotiation_sim.teaching.standalone``), in production mode, without Solara's telemetry
 (``SOLARA_TELEMETRY_MIXPANEL_ENABLE=false`` unless set otherwise) or version check."""
 
@@ -14,7 +14,9 @@ from typing import Any
 from negotiation_sim.cli import common
 from negotiation_sim.cli.common import EXIT_OK, PROG, CliError, echo
 
-APP = "negotiation_sim.app"
+#: the module, not the package: Solara makes a page of every submodule of a package that
+#: has a ``Page``, so ``negotiation_sim.app`` would serve the app twice (at / and /page)
+APP = "negotiation_sim.app.page"
 CLASSROOM = "negotiation_sim.teaching.standalone"
 HOST = "127.0.0.1"
 PORT = 8765

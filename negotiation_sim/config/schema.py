@@ -21,6 +21,8 @@ MISSING: Any = object()
 SHOWN_CHARS = 80
 PATH_CHARS = 200
 ALLOWED_CHARS = 400
+#: the message of a key that its table does not have
+UNKNOWN_KEY = "unknown key"
 #: largest magnitude a number may have (beyond it, sums and products overflow to inf)
 MAX_MAGNITUDE = 1e300
 #: default longest string of a ``Str`` node
@@ -40,7 +42,10 @@ class Problem:
         text = self.message or "invalid value"
         path = clip(printable(self.path), PATH_CHARS) or "<top>"
         allowed = clip(printable(self.allowed), ALLOWED_CHARS)
-        return f"{source}: {path}: {printable(text)}: got {show(self.value)}; allowed: {allowed}"
+        # an unknown table is named by its keys, never shown (it may be a whole section)
+        unknown = text == UNKNOWN_KEY and isinstance(self.value, dict)
+        got = table_summary(self.value) if unknown else show(self.value)
+        return f"{source}: {path}: {printable(text)}: got {got}; allowed: {allowed}"
 
 
 _REPR = reprlib.Repr(
@@ -63,12 +68,17 @@ def show(value: Any) -> str:
     if len(text) <= SHOWN_CHARS:
         return text
     if isinstance(value, dict):
-        keys = ", ".join(clip(printable(str(k)), 32) for k in list(value)[:4])
-        more = ", …" if len(value) > 4 else ""
-        return f"a table of {len(value):,} keys ({keys}{more})"
+        return table_summary(value)
     if isinstance(value, list | tuple):
         return f"a list of {len(value):,} items"
     return clip(text, SHOWN_CHARS)
+
+
+def table_summary(value: dict) -> str:
+    """A table as shown in a message when its values are not: its size and first keys."""
+    keys = ", ".join(clip(printable(str(k)), 32) for k in list(value)[:4])
+    more = ", …" if len(value) > 4 else ""
+    return f"a table of {len(value):,} key{'' if len(value) == 1 else 's'} ({keys}{more})"
 
 
 def clip(text: str, limit: int) -> str:
@@ -381,7 +391,7 @@ class Table(Node):
         known = "one of the keys " + ", ".join(self.fields)
         for key in value:
             if key not in self.fields:
-                problems.append(Problem(join(path, key), value[key], known, "unknown key"))
+                problems.append(Problem(join(path, key), value[key], known, UNKNOWN_KEY))
         for key, node in self.fields.items():
             sub = join(path, key)
             if key in value:
@@ -468,7 +478,7 @@ class Broken:
     once). Unknown keys break nothing: they are left out of the validated data."""
 
     def __init__(self, problems: Iterable[Problem]) -> None:
-        self.bad = {p.path for p in problems if p.message != "unknown key"}
+        self.bad = {p.path for p in problems if p.message != UNKNOWN_KEY}
         self.around: set[str] = set()  # every bad path and each of its ancestors
         for path in self.bad:
             self.around.update(prefixes(path))

@@ -12,6 +12,7 @@ from typing import Any
 from negotiation_sim.config.schema import MISSING, Any_, Node, Num, Problem, Span, is_number, lookup
 from negotiation_sim.scenario import SCENARIO, Scenario, ScenarioError, load_scenario
 from negotiation_sim.scenario.load import raw_value, resolve_path
+from negotiation_sim.scenario.seats import human_seats
 from negotiation_sim.sweep.format import (
     DEFAULT_GRID_LEVELS,
     MAX_GRID_POINTS,
@@ -67,6 +68,18 @@ def load_base(
         return None
 
 
+def human_problem(where: str, value: Any, seats: list[str]) -> Problem:
+    """The problem of Human ``seats`` without a computer fallback, reported at ``where``:
+    a sweep plays every run by computer."""
+    return Problem(
+        where,
+        value,
+        'a computer strategy, or a computer fallback: strategy_params = { fallback = "TitForTat" }',
+        "the Human strategy needs a person to make its moves, and a sweep plays every run "
+        f"by computer ({', '.join(f'governments.{g}' for g in seats)})",
+    )
+
+
 def flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     """``{"a": {"b": 1}, "c.d": 2}`` to ``{"a.b": 1, "c.d": 2}``; free-form tables
     (strategy parameters) and empty tables stay whole."""
@@ -103,10 +116,20 @@ def apply_fixed(
     if len(problems) > before:
         return None
     try:
-        return scenario.with_overrides(fixed)
+        base = scenario.with_overrides(fixed)
     except ScenarioError as exc:
         extra += [f"{source}: sweep.set: {m}" for m in exc.messages]
         return None
+    # a Human seat: blamed on its [sweep.set] entry, else on the scenario file
+    seats = human_seats(base.data["governments"])
+    if seats:
+        key = f"governments.{seats[0]}.strategy"
+        if key in fixed:
+            problems.append(human_problem(f'sweep.set."{key}"', fixed[key], seats))
+        else:
+            problems.append(human_problem("sweep.scenario", scenario.stem, seats))
+        return None
+    return base
 
 
 def check_against_scenario(
@@ -198,10 +221,13 @@ def check_against_scenario(
             for path in param.paths
         }
         try:
-            scenario.with_overrides(overrides)
+            probe = scenario.with_overrides(overrides)
         except ScenarioError as exc:
             extra += [f"{source}: {where} = {value!r}: {m}" for m in exc.messages]
             return
+        seats = human_seats(probe.data["governments"])  # the base has none (apply_fixed)
+        if seats:
+            problems.append(human_problem(where, value, seats))
 
 
 def _creatable(scenario: Scenario, path: str) -> bool:

@@ -94,6 +94,9 @@ def test_the_app_loads_in_a_browser(installed: Installed, serve, page) -> None:
     watch = open_app(page, serve("app"))  # the banner and a drawn timeline canvas
     expect(page.locator("canvas[data-chart=timeline]")).to_be_visible()
     expect(page.locator(".ns-errors")).to_have_count(0)  # the app's error box
+    # the app once, as app.py serves it: no Home/Page tabs of a second copy at /page
+    tabs = [t.strip().lower() for t in page.locator(".v-tab").all_inner_texts()]
+    assert "live run" in tabs and "home" not in tabs and "page" not in tabs, tabs
     body = page.locator("body").inner_text()
     assert "Traceback" not in body and "FileNotFoundError" not in body, body[:2000]
     watch.assert_clean()
