@@ -4,6 +4,7 @@ stand-in for npm)."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import os
@@ -213,3 +214,19 @@ def test_asset_tarballs_cannot_escape(tmp_path):
         tar.addfile(info, io.BytesIO(b"x"))
     with tarfile.open(evil) as tar, pytest.raises(tarfile.OutsideDestinationError):
         tar.extractall(tmp_path / "unpacked", filter="data")
+
+
+def test_an_ensemble_with_a_human_seat_is_refused_with_a_message():
+    """A person must play a Human seat without a fallback: the ensemble says so at once
+    instead of failing with MoveRequired in the server log."""
+    from negotiation_sim.app.session import Session
+
+    session = Session()
+    session.select("us_china_2025")
+    setting = session.current_setting()
+    human = setting.scenario.with_overrides({"governments.us.strategy": "Human"})
+    setting = dataclasses.replace(setting, scenario=human)
+    session.ensemble.start([setting], 2, 0, 1, wait=True)
+    state = session.ensemble.state.value
+    assert state.status == "error"
+    assert state.error.startswith("us: the Human strategy") and "MoveRequired" not in state.error

@@ -27,6 +27,7 @@ from negotiation_sim.app.timeline_chart import TimelineChart
 from negotiation_sim.runs.ensemble import EnsembleResult, run_ensemble
 from negotiation_sim.runs.execution import shared_pool
 from negotiation_sim.scenario import Scenario, ScenarioError, list_scenarios
+from negotiation_sim.scenario.seats import human_seats
 from negotiation_sim.views.episode import Episode, list_episodes, load_episode
 
 log = logging.getLogger(__name__)
@@ -97,6 +98,15 @@ class EnsembleJob:
         self, settings: list[Setting], runs: int, base_seed: int, workers: int, wait=False
     ) -> None:
         if self.state.peek().busy:
+            return
+        humans = sorted({g for s in settings for g in human_seats(s.scenario.data["governments"])})
+        if humans:  # a person must play these seats: an ensemble cannot (no traceback)
+            self.state.value = JobState(
+                status="error",
+                error=f"{', '.join(humans)}: the Human strategy takes its moves from a "
+                "person, so an ensemble cannot play it. Choose a computer strategy, or give "
+                "the seat a fallback (strategy_params.fallback).",
+            )
             return
         self._cancel = threading.Event()
         self.state.value = JobState(
