@@ -65,7 +65,7 @@ test: setup lint assets browser
 wheel-check: setup assets browser
 	$(PY) -m pytest -q --reruns 2 --reruns-delay 2 tests/wheel
 
-bench: setup
+bench: setup assets browser
 	$(PY) benchmarks/run_all.py
 	$(PY) benchmarks/bench_app.py
 	$(PY) benchmarks/bench_first_chart.py
