@@ -721,3 +721,21 @@ def test_bad_numbers_get_short_clear_messages(argv: list[str], expected: str, ca
     assert main(["ensemble", DEFAULT, *argv]) == 2
     err = capsys.readouterr().err
     assert expected in err and len(err) < 2000 and "Traceback" not in err
+
+
+def test_ensemble_says_when_every_seed_is_the_same_negotiation(work: Path) -> None:
+    """As the app's page does: with deterministic strategies, fixed resolve and no noise
+    the shares measure the firm draw, not uncertainty, and the command says so."""
+    fixed = []
+    for gid in ("us", "cn"):
+        for key, value in (("cost_tolerance", 5.0), ("audience_sensitivity", 1.0),
+                           ("grievance", 0.0)):  # fmt: skip
+            fixed += ["--set", f"governments.{gid}.resolve.{key}=[{value}, {value}]"]
+    args = ["ensemble", "us_china_2025", "--runs", "3", "--workers", "1"]
+    same = invoke(work, *args, *fixed, prog=(str(SCRIPT),))
+    assert same.returncode == 0, same.stderr
+    assert "Note: Nothing in the negotiation is left to chance" in same.stdout
+    drawn = invoke(work, *args, prog=(str(SCRIPT),))
+    assert drawn.returncode == 0 and "Note:" not in drawn.stdout
+    as_json = invoke(work, *args, *fixed, "--json", prog=(str(SCRIPT),)).json()
+    assert as_json["note"].startswith("Nothing in the negotiation")

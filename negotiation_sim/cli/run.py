@@ -118,6 +118,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_ensemble(args: argparse.Namespace) -> int:
     from negotiation_sim.runs.ensemble import run_ensemble
+    from negotiation_sim.views.scenario import seed_variation
 
     scenario = load(args.scenario, args.overrides)
     human = human_seats(scenario.data["governments"])
@@ -134,6 +135,7 @@ def cmd_ensemble(args: argparse.Namespace) -> int:
     )
     table = result.outcome_table()
     rate = len(result.summaries) / result.elapsed if result.elapsed > 0 else float("inf")
+    note = seed_variation(scenario.config).note  # every seed the same negotiation?
     if args.out is not None:
         args.out.mkdir(parents=True, exist_ok=True)
         result.summaries.to_csv(args.out / "summaries.csv", index=False)
@@ -145,6 +147,7 @@ def cmd_ensemble(args: argparse.Namespace) -> int:
             "elapsed_s": round(result.elapsed, 3),
             "runs_per_s": round(rate, 2),
             "outcomes": table.to_dict(orient="records"),
+            "note": note,
         }
         echo(json.dumps(report, indent=2))
         return EXIT_OK
@@ -157,6 +160,8 @@ def cmd_ensemble(args: argparse.Namespace) -> int:
             f"{row.ci_low:.1%} - {row.ci_high:.1%}"
         )
     echo(f"{result.elapsed:.2f} s, {rate:.1f} runs/s")
+    if note:
+        echo(f"Note: {note}")
     return EXIT_OK
 
 

@@ -104,7 +104,7 @@ class Calendar:
         snap-back of a truce that expires within the window."""
         policy = mech.policy.copy()
         deal = mech.deal
-        expires = None if deal is None or deal.kind != "truce" else deal.expires_round
+        expires = None if deal is None or deal.package.lasting else deal.expires_round
         if expires is not None and expires <= round_ + lookahead:
             _snap_back(policy, deal, mech)
             for _, due in mech.postponed:
