@@ -94,7 +94,9 @@ def test_offers_go_with_concessions_only_and_are_checked():
     game = solo()
     offer = game.make_offer("north", my_tariff=0.0, partner_tariff=0.0)
     assert offer.kind == "comprehensive" and offer.proposer == "north"
-    assert game.make_offer("north", my_tariff=10.0, partner_tariff=0.0).kind == "truce"
+    # a lasting package that keeps a tariff is partial (it was labelled a truce, and so
+    # struck as a 13-round truce, before 2026-12-02)
+    assert game.make_offer("north", my_tariff=10.0, partner_tariff=0.0).kind == "partial"
     with pytest.raises(TeachingError) as err:
         game.submit("north", "hold", offer=offer)
     assert err.value.code == "bad_offer"
@@ -199,3 +201,17 @@ def test_library_strategies_are_the_computer_ones():
     names = library_strategies()
     assert "Human" not in names and "TitForTat" in names
     assert all(get_strategy(n) for n in names)
+
+
+def test_the_standard_offer_is_the_protocols_at_the_seats_pressure():
+    """The offer shown to a student is the one the mechanism would build (N1): at the
+    point of the seat's concession curve that its pressure (pain and time) has reached,
+    not at the elapsed share of the horizon."""
+    game = solo(rounds=12, opponent="AlwaysEscalate")
+    for _ in range(6):
+        game.submit("north", "hold")
+    gov = game.model.governments["north"]
+    assert gov.pressure > 0.0
+    offer = game.standard_offer("north")
+    assert offer.aspiration == pytest.approx(gov.strategy.aspiration(gov.pressure))
+    assert offer.aspiration != pytest.approx(gov.strategy.aspiration(6 / 11))

@@ -54,12 +54,12 @@ def build_offer(
         tariffs=tariffs,
         controls=controls,
         purchases=purchases,
-        kind=_lasting_kind(proposer, partner, tariffs, controls, rules),
+        kind=lasting_kind(proposer, partner, tariffs, controls, rules),
         aspiration=a,
     )
 
 
-def _lasting_kind(
+def lasting_kind(
     proposer: Party,
     partner: Party,
     tariffs: dict[str, float],
@@ -111,7 +111,7 @@ def build_demand_offer(
         proposer=proposer.gid,
         tariffs=tariffs,
         controls=controls,
-        kind=_lasting_kind(proposer, partner, tariffs, controls, rules),
+        kind=lasting_kind(proposer, partner, tariffs, controls, rules),
         aspiration=1.0,
     )
 
@@ -143,7 +143,7 @@ def build_purchase_offer(
         tariffs=tariffs,
         controls=controls,
         purchases=purchases,
-        kind=_lasting_kind(proposer, partner, tariffs, controls, rules),
+        kind=lasting_kind(proposer, partner, tariffs, controls, rules),
         aspiration=a,
     )
 

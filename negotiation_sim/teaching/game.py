@@ -22,7 +22,7 @@ import numpy as np
 
 from negotiation_sim.abm.model import NegotiationModel, Overrides
 from negotiation_sim.core import CONTROL_LEVELS, Action, Move, Package
-from negotiation_sim.game.offers import build_offer
+from negotiation_sim.game.offers import build_offer, lasting_kind
 from negotiation_sim.scenario import Scenario, ScenarioError, load_scenario, parse_overrides
 from negotiation_sim.strategies import Human, get_strategy
 from negotiation_sim.strategies.base import choose_instrument
@@ -341,9 +341,8 @@ class Game:
         current levels (the real one uses the levels after this round's moves)."""
         m = self.model
         gov = m.governments[gid]
-        t = (self.round - 1) / max(1, self.horizon - 1)
         partner = m.governments[gov.partner]
-        aspiration = gov.strategy.aspiration(t)
+        aspiration = gov.strategy.aspiration(gov.pressure)  # as the mechanism's N1 does
         return build_offer(
             gov.party, partner.party, aspiration, m.policy, m.world, m.dyad, m.config.negotiation
         )
@@ -357,9 +356,10 @@ class Game:
         partner_controls: Mapping[str, int] | None = None,
         purchases: float = 0.0,
     ) -> Package:
-        """A deal package proposed by seat ``gid`` (checked). Its kind is comprehensive
-        when both tariffs are within the scenario's tolerance of their floors and no
-        controls remain, as for the protocol's own offers."""
+        """A lasting deal package proposed by seat ``gid`` (checked). Its kind is
+        comprehensive when both tariffs are within the scenario's tolerance of their
+        floors and no controls remain, otherwise partial (``game.offers.lasting_kind``,
+        the protocol's own rule)."""
         self.check_seat(gid)
         m = self.model
         partner = self.partner_of(gid)
@@ -397,18 +397,16 @@ class Game:
                 f"Purchases must be between 0 and {cap_p:g} $bn a year; got {purchases!r}.",
                 "bad_offer",
             )
-        specs = m.spec.data["governments"]
-        tol = neg["comprehensive_tolerance"]
-        full = all(
-            tariffs[g] <= specs[g]["tariff_floor"] + tol and not any(controls[g].values())
-            for g in (gid, partner)
-        )
+        kind = lasting_kind(
+            m.governments[gid].party, m.governments[partner].party,
+            tariffs, controls, m.config.negotiation,
+        )  # fmt: skip
         return Package(
             proposer=gid,
             tariffs={g: float(v) for g, v in tariffs.items()},
             controls=controls,
             purchases=float(purchases) if cap_p > 0 else 0.0,
-            kind="comprehensive" if full else "truce",
+            kind=kind,
             aspiration=float("nan"),
         )
 
