@@ -44,11 +44,7 @@ def build_offer(
             for name, col in CONTROL_COLUMNS.items()
             if world.holds[side.index, col]
         }
-    purchases = 0.0
-    lever = rules.purchases
-    cap = lever.max_purchases_bn
-    if cap > 0:
-        purchases = (1.0 - a) * cap if lever.buyer == g else 0.5 * (1.0 + a) * cap
+    purchases = _purchases(rules, g, a) if rules.purchases.max_purchases_bn > 0 else 0.0
     return Package(
         proposer=g,
         tariffs=tariffs,
@@ -57,6 +53,14 @@ def build_offer(
         kind=lasting_kind(proposer, partner, tariffs, controls, rules),
         aspiration=a,
     )
+
+
+def _purchases(rules: NegotiationRules, proposer: str, a: float) -> float:
+    """N1's purchase term at aspiration a: the buyer promises (1 - a) * max_purchases,
+    a seller asks for (1 + a) / 2 * max_purchases."""
+    lever = rules.purchases
+    cap = lever.max_purchases_bn
+    return (1.0 - a) * cap if lever.buyer == proposer else 0.5 * (1.0 + a) * cap
 
 
 def lasting_kind(
@@ -93,20 +97,9 @@ def build_demand_offer(
     demand = partner.config.demand
     if not (demand.label or demand.cost_bn):
         return None
-    tariffs = {
-        proposer.gid: float(dyad.average(policy.tariff, proposer.index)),
-        partner.gid: min(
-            float(dyad.average(policy.tariff, partner.index)), partner.config.tariff_floor_pct
-        ),
-    }
-    controls = {
-        side.gid: {
-            name: int(policy.controls[side.index, col]) if side is proposer else 0
-            for name, col in CONTROL_COLUMNS.items()
-            if world.holds[side.index, col]
-        }
-        for side in (proposer, partner)
-    }
+    tariffs, controls = _levels_now(proposer, partner, policy, world, dyad)
+    tariffs[partner.gid] = min(tariffs[partner.gid], partner.config.tariff_floor_pct)
+    controls[partner.gid] = dict.fromkeys(controls[partner.gid], 0)
     return Package(
         proposer=proposer.gid,
         tariffs=tariffs,
@@ -132,17 +125,15 @@ def build_purchase_offer(
     A lasting partial deal, as Phase One's purchase commitments were (A1). ``None``
     without a purchase lever."""
     lever = rules.purchases
-    cap = lever.max_purchases_bn
-    if cap <= 0 or lever.buyer not in (proposer.gid, partner.gid):
+    if lever.max_purchases_bn <= 0 or lever.buyer not in (proposer.gid, partner.gid):
         return None
     a = float(np.clip(aspiration, 0.0, 1.0))
-    purchases = (1.0 - a) * cap if lever.buyer == proposer.gid else 0.5 * (1.0 + a) * cap
     tariffs, controls = _levels_now(proposer, partner, policy, world, dyad)
     return Package(
         proposer=proposer.gid,
         tariffs=tariffs,
         controls=controls,
-        purchases=purchases,
+        purchases=_purchases(rules, proposer.gid, a),
         kind=lasting_kind(proposer, partner, tariffs, controls, rules),
         aspiration=a,
     )
