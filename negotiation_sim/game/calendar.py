@@ -16,9 +16,9 @@ from negotiation_sim.game.offers import NamedMeasure
 from negotiation_sim.game.policy import Policy
 from negotiation_sim.scenario.config import EventConfig
 
-#: events that change policy take effect from the first round starting on or after their date
 #: events that threaten a measure, which a deal averts when ``unless_deal``
 THREATS = ("tariff_threat", "control_rule")
+#: events that change policy take effect from the first round starting on or after their date
 POLICY_EVENTS = ("tariff_threat", "truce_expiry", "control_rule", "tariff_cut", "control_relief")
 
 
@@ -177,7 +177,7 @@ def fire(event: EventConfig, mech: Mechanism) -> str | None:
     public = None
     if kind in ("meeting", "summit"):
         mech.deal_bonus += event.deal_bonus_bn
-    elif kind in THREATS and skip and mech.deal.kind == "truce":
+    elif kind in THREATS and skip and not mech.deal.package.lasting:
         mech.postpone(event.label, functools.partial(_apply, event))  # when the truce ends
         label += " (postponed by truce)"
     elif kind in THREATS and skip:

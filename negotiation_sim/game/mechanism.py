@@ -183,16 +183,19 @@ class Mechanism:
         """``proposer``'s standing lasting offer if it is still open in ``round_`` (made
         within ``offer_rounds``), else ``None``."""
         standing = self.standing.get(proposer)
-        if standing is None or round_ - standing[0] >= self.rules.offer_rounds:
+        if standing is None or not self._is_open(standing[0], round_):
             return None
         return standing[1][0]
+
+    def _is_open(self, made: int, round_: int) -> bool:
+        """Whether an offer made in round ``made`` still stands in ``round_``."""
+        return round_ - made < self.rules.offer_rounds
 
     def _candidates(self, round_: int) -> list[Package]:
         """Standing offers still open (made within ``offer_rounds``), and the extension
         of a truce within ``extension_window`` rounds of its expiry."""
-        life = self.rules.offer_rounds
         for gid, (made, _) in list(self.standing.items()):
-            if round_ - made >= life:
+            if not self._is_open(made, round_):
                 del self.standing[gid]
         out = [pkg for _, packages in self.standing.values() for pkg in packages]
         deal = self.deal
@@ -223,13 +226,12 @@ class Mechanism:
         the partner's measures (N1c), a standstill with purchases (N1d), a truce on
         controls only (N1e) and a truce that suspends the latest named measures (N1f)."""
         partner = self.parties[party.partner]
-        lasting = build_offer(
-            party, partner, aspiration(pressure), self.policy, self.world, self.dyad, self.rules
-        )
+        a = aspiration(pressure)
         state = (self.policy, self.world, self.dyad, self.rules)
+        lasting = build_offer(party, partner, a, *state)
         extra = (
             build_demand_offer(party, partner, *state),
-            build_purchase_offer(party, partner, aspiration(pressure), *state),
+            build_purchase_offer(party, partner, a, *state),
             build_control_truce(party, partner, *state),
             build_measure_truce(party, partner, self.latest, *state),
         )
