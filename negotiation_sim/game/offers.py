@@ -3,6 +3,7 @@ package would produce. One rule for the protocol and the classroom."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,11 +40,9 @@ def build_offer(
         now = float(dyad.average(policy.tariff, side.index))
         floor = side.config.tariff_floor_pct
         tariffs[side.gid] = min(now, floor + a * max(0.0, now - floor))
-        controls[side.gid] = {
-            name: int(np.floor(a * policy.controls[side.index, col] + 1e-9))
-            for name, col in CONTROL_COLUMNS.items()
-            if world.holds[side.index, col]
-        }
+        controls[side.gid] = _held_controls(
+            policy, world, side, lambda level: int(np.floor(a * level + 1e-9))
+        )
     purchases = _purchases(rules, g, a) if rules.purchases.max_purchases_bn > 0 else 0.0
     return Package(
         proposer=g,
@@ -139,6 +138,17 @@ def build_purchase_offer(
     )
 
 
+def _held_controls(
+    policy: Policy, world: World, side: Party, rule: Callable[[int], int] = int
+) -> dict[str, int]:
+    """``rule`` of each control level the side holds an instrument for (by name)."""
+    return {
+        name: rule(int(policy.controls[side.index, col]))
+        for name, col in CONTROL_COLUMNS.items()
+        if world.holds[side.index, col]
+    }
+
+
 def _levels_now(
     proposer: Party, partner: Party, policy: Policy, world: World, dyad: Dyad
 ) -> tuple[dict[str, float], dict[str, dict[str, int]]]:
@@ -146,11 +156,7 @@ def _levels_now(
     tariffs, controls = {}, {}
     for side in (proposer, partner):
         tariffs[side.gid] = float(dyad.average(policy.tariff, side.index))
-        controls[side.gid] = {
-            name: int(policy.controls[side.index, col])
-            for name, col in CONTROL_COLUMNS.items()
-            if world.holds[side.index, col]
-        }
+        controls[side.gid] = _held_controls(policy, world, side)
     return tariffs, controls
 
 
@@ -241,11 +247,7 @@ def build_truce(
         floor = side.config.tariff_floor_pct
         step = side.config.tariff_step_pp if tariffs else 0.0
         levels[side.gid] = max(min(now, floor), now - step)
-        controls[side.gid] = {
-            name: max(0, int(policy.controls[side.index, col]) - 1)
-            for name, col in CONTROL_COLUMNS.items()
-            if world.holds[side.index, col]
-        }
+        controls[side.gid] = _held_controls(policy, world, side, lambda level: max(0, level - 1))
     return Package(
         proposer=proposer.gid,
         tariffs=levels,
