@@ -32,7 +32,7 @@ from negotiation_sim.game.party import draw_resolve, make_party
 from negotiation_sim.game.policy import Policy, check_move
 from negotiation_sim.game.record import RecordLayout
 from negotiation_sim.game.stagegame import stage_matrices
-from negotiation_sim.game.valuation import Valuer, values_alike
+from negotiation_sim.game.valuation import Valuer, conflict_cost, values_alike
 from negotiation_sim.scenario import Scenario
 from negotiation_sim.scenario.load import Overrides, as_scenario
 from negotiation_sim.strategies import MoveRequired, get_strategy
@@ -167,11 +167,11 @@ class NegotiationModel(mesa.Model):
         for gov, value in zip(self.parties, self._utilities(ev), strict=True):
             mine, theirs = u[gov.gid], u[gov.partner]
             gov.value_round(value)
+            last = -1 if len(states) > 2 else 0
             gov.observe_pain(
-                now=(mine[1] - mine[0], theirs[1] - theirs[0]),
-                ahead=(mine[1] - mine[-1 if len(states) > 2 else 0],
-                       theirs[1] - theirs[-1 if len(states) > 2 else 0]),
-            )  # fmt: skip
+                now=(conflict_cost(mine[1], mine[0]), conflict_cost(theirs[1], theirs[0])),
+                ahead=(conflict_cost(mine[1], mine[last]), conflict_cost(theirs[1], theirs[last])),
+            )
         return ev
 
     def _utilities(self, ev: RoundEval) -> list[float]:

@@ -41,7 +41,8 @@ def build_record(
     if stage is not None:
         ua, ub = stage
         pure, mixed = solver.describe(ua, ub)
-        payoffs = ";".join(f"{x:.3f},{y:.3f}" for x, y in zip(ua.ravel(), ub.ravel(), strict=True))
+        pairs = zip(ua.ravel(), ub.ravel(), strict=True)
+        payoffs = ";".join(f"{_milli(x)},{_milli(y)}" for x, y in pairs)
     a, b = model.party_ids
     return RoundRecord(
         round=model.round,
@@ -61,3 +62,9 @@ def build_record(
         nash_mixed=mixed,
         stage_payoffs=payoffs,
     )
+
+
+def _milli(x: float) -> str:
+    """``x`` to three decimals, with no sign on a zero: whether a payoff of -0.0001 or
+    +0.0001 is shown as -0.000 or 0.000 depends on the machine's rounding noise."""
+    return f"{round(float(x), 3) + 0.0:.3f}"

@@ -36,6 +36,21 @@ class Valuer:
         return self.population.weighted_delta(ev.firm_delta)
 
 
+#: Numerical tolerance of a conflict cost ($bn a round, i.e. one dollar): below it the
+#: difference of two utilities is rounding, not pain (assumption; docs/model.md, 7.20).
+COST_TOLERANCE_BN = 1e-9
+
+
+def conflict_cost(reference: float, now: float) -> float:
+    """What a state costs a government against its reference state ($bn a round;
+    negative: a gain). A difference within ``COST_TOLERANCE_BN`` is exactly 0: the same
+    state valued in two rows of one batch differs in its last bits, and by how much
+    depends on the machine's vector instructions, so that the sign of such noise (is
+    the government hurting?) must not steer a run."""
+    cost = float(reference) - float(now)
+    return 0.0 if abs(cost) <= COST_TOLERANCE_BN else cost
+
+
 def values_alike(a: Policy, b: Policy, restocked: bool) -> bool:
     """Whether ``a`` values exactly as ``b`` whatever the drawdown weeks: the same levels,
     no rare-earth control in force and every stockpile full."""
