@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8765
 export SOLARA_TELEMETRY_MIXPANEL_ENABLE := false
 
-.PHONY: setup assets browser run teach cli test wheel-check lint bench clean
+.PHONY: setup assets browser postgres run teach cli test wheel-check lint bench clean
 
 # Find a Python >= 3.12: the pyenv build named in .python-version, else python3.12/python3.
 BASE_PY := $(shell for p in $$HOME/.pyenv/versions/$(PYTHON_VERSION)/bin/python3 python3.13 python3.12 python3; do \
@@ -37,6 +37,13 @@ browser:
 		echo "installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
+# The classroom store's PostgreSQL tests start a throwaway server from Debian's package
+# (tests/postgres_support.py); CI must run them, not skip them.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || { \
+		echo "installing Debian's postgresql for the classroom-store tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; }
+
 # `negotiation-sim app` and `teach` serve the installed package with Solara (production mode)
 run: setup assets
 	$(VENV)/bin/negotiation-sim app --host $(HOST) --port $(PORT)
@@ -57,7 +64,7 @@ lint: setup
 # (a browser test that times out on this 2-core machine is retried up to twice); then the
 # wheel check: build the wheel, install it into a clean venv outside the checkout and run
 # the commands and the app from another folder (tests/wheel)
-test: setup lint assets browser
+test: setup lint assets browser postgres
 	$(PY) -m pytest -q -n 2 --ignore=tests/browser --ignore=tests/teaching_browser
 	$(PY) -m pytest -q --reruns 2 --reruns-delay 2 tests/browser $(wildcard tests/teaching_browser)
 	$(MAKE) wheel-check

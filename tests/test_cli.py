@@ -668,6 +668,40 @@ def test_a_busy_port_is_bad_input(capsys) -> None:
     assert "--sessions-dir /no/such/dir: no such directory" in capsys.readouterr().err
 
 
+def test_a_classroom_database_that_cannot_be_used_is_bad_input(capsys) -> None:
+    from negotiation_sim.cli import main
+    from negotiation_sim.cli.serve import ENV_DATABASE_URL as CLI_ENV
+    from negotiation_sim.teaching.database import ENV_DATABASE_URL
+
+    assert CLI_ENV == ENV_DATABASE_URL
+    assert main(["teach", "--database-url", "mysql://u@h/db"]) == 2
+    err = capsys.readouterr().err
+    assert (
+        "--database-url" in err and "'mysql' is not supported; allowed: sqlite, postgresql" in err
+    )
+    assert main(["teach", "--database-url", "postgresql://ann:secret@127.0.0.1:1/class"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot connect to postgresql+psycopg://ann:***@127.0.0.1:1/class" in err
+    assert "secret" not in err and "Traceback" not in err
+
+
+def test_teach_keeps_the_classroom_in_postgresql_when_given_a_database_url(work: Path) -> None:
+    import postgres_support
+    from sqlalchemy import create_engine, inspect
+
+    with postgres_support.server() as server, postgres_support.fresh_database(server) as url:
+        port = free_port()
+        command = ["teach", "--port", str(port), "--database-url", url]
+        page = serve_once(command, work, f"http://127.0.0.1:{port}/")
+        assert "solara.production = true" in page
+        engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+        try:
+            tables = set(inspect(engine).get_table_names())
+        finally:
+            engine.dispose()
+        assert {"rooms", "players", "events", "games", "classes"} <= tables
+
+
 def serve_once(command: list[str], cwd: Path, url: str) -> str:
     """Start a server command, return the page at ``url``, stop the server (by pid)."""
     proc = subprocess.Popen(

@@ -94,6 +94,7 @@ def test_the_instructor_sees_games_the_disk_could_not_take(tmp_path):
     game it could not write is still in the results, marked."""
     import ipyvuetify as v
     import solara
+    from sqlalchemy import text
 
     from negotiation_sim.teaching import service as svc
     from negotiation_sim.teaching.bots import Bot, play_room, tit_for_tat
@@ -106,17 +107,17 @@ def test_the_instructor_sees_games_the_disk_could_not_take(tmp_path):
         bot = Bot(service.registry, "Ann", tit_for_tat).create(
             adhoc_config("classroom_basic", rounds=20)
         )
-        service.store._max_pages = service.store._conn.execute("PRAGMA page_count").fetchone()[0]
+        service.store._cap_pages(service.store._rows(text("PRAGMA page_count"))[0][0])
         play_room([bot])
         _, rc = solara.render(StoreHealth(), handle_error=False)
         warning = " ".join(str(c) for w in rc.find(v.Alert).widgets for c in w.children)
         assert "Not saved to disk yet: 1 finished games" in warning
         assert "database or disk is full" in warning and str(tmp_path) in warning
+        assert "free disk space or fix the folder" in warning
         _, rc = solara.render(ClassResults(None), handle_error=False)
         html = " ".join(w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets)
         assert "(not saved yet)" in html and bot.code in html
-        service.store._max_pages = None
-        service.store._conn.execute("PRAGMA max_page_count=1073741823")
+        service.store._cap_pages(None)
         service.registry.tick()
         _, rc = solara.render(StoreHealth(), handle_error=False)
         assert rc.find(v.Alert).widgets == []

@@ -21,6 +21,8 @@ CLASSROOM = "negotiation_sim.teaching.standalone"
 HOST = "127.0.0.1"
 PORT = 8765
 TELEMETRY = "SOLARA_TELEMETRY_MIXPANEL_ENABLE"
+ENV_DATABASE_URL = "NEGOTIATION_SIM_DATABASE_URL"  # teaching.database's (not imported here:
+# SQLAlchemy would slow every command's start); a test checks that the two agree
 
 
 def _add_address(parser: argparse.ArgumentParser) -> None:
@@ -59,6 +61,13 @@ def add_teach(sub: Any) -> None:
         help="where finished games are saved (sets NEGOTIATION_SIM_DATA_DIR)",
     )
     teach.add_argument(
+        "--database-url",
+        metavar="URL",
+        help="keep the classroom in this database instead of SQLite under the data folder: "
+        "postgresql://USER:PASSWORD@HOST:PORT/DATABASE (needs negotiation-sim[postgres]); "
+        f"sets {ENV_DATABASE_URL}, which is better for a password (not shown in ps)",
+    )
+    teach.add_argument(
         "--sessions-dir",
         metavar="DIR",
         type=Path,
@@ -85,9 +94,38 @@ def cmd_teach(args: argparse.Namespace) -> int:
         env["NEGOTIATION_SIM_SESSIONS_DIR"] = os.pathsep.join(
             str(p.resolve()) for p in args.sessions_dir
         )
+    database = args.database_url or os.environ.get(ENV_DATABASE_URL, "")
+    if database:
+        env[ENV_DATABASE_URL] = database
+        echo(f"{PROG}: classroom database {check_database(database)}", flush=True)
     url = f"http://{args.host}:{args.port}/"
     echo(f"{PROG}: serving the classroom at {url} (instructor: {url}instructor)", flush=True)
     return serve(CLASSROOM, args.host, args.port, env)
+
+
+def check_database(url: str) -> str:
+    """Connect to the classroom database at ``url`` once (and create its tables), before
+    the server starts: a URL that cannot be used is an input error (exit 2), not a page
+    that fails in class. Returns the URL as shown (without its password)."""
+    from negotiation_sim.teaching.database import (
+        DatabaseUrlError,
+        database_url,
+        failure_reason,
+        ping,
+        shown,
+    )
+
+    try:
+        parsed = database_url(url, Path("."))
+    except DatabaseUrlError as exc:
+        raise CliError(f"--database-url: {exc}") from None
+    try:
+        ping(parsed)
+    except Exception as exc:  # the driver's own error: server down, wrong password, ...
+        raise CliError(
+            f"--database-url: cannot connect to {shown(parsed)}: {failure_reason(exc)}"
+        ) from None
+    return shown(parsed)
 
 
 def solara_args(target: str, host: str, port: int) -> list[str]:

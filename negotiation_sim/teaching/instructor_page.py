@@ -206,8 +206,8 @@ def StoreHealth(version: Any = None):
         "Not saved to disk yet: "
         + (", ".join(what) or "the database is not open")
         + f". {health.error}. The server keeps everything in memory, shows it here and in "
-        "the CSV, and tries again every second: free disk space or fix the folder "
-        f"({health.path.parent}), and do not stop the server until this warning is gone.",
+        f"the CSV, and tries again every second: {health.advice}, and do not stop the "
+        "server until this warning is gone.",
         classes=["teach-store-warning"],
     )
 

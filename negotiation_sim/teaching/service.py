@@ -53,8 +53,9 @@ class TeachingService:
         instructor_token: str | None = None,
         session_dirs: list[Path] | None = None,
         clock: Callable[[], float] = time.monotonic,
+        database_url: str | None = None,
     ) -> None:
-        self.store = GameStore(data_dir)
+        self.store = GameStore(data_dir, url=database_url)
         self.access = InstructorAccess(instructor_token or "", self.store, clock)
         self.registry = RoomRegistry(
             on_finish=self.store.save,
@@ -187,7 +188,7 @@ def get_service() -> TeachingService:
         if _service is None:
             _service = TeachingService(instructor_token=os.environ.get(ENV_TOKEN, ""))
             _service.registry.start_clock(1.0)
-            logger.info("teaching data: %s", _service.store.path)
+            logger.info("teaching data: %s", _service.store.where)
         return _service
 
 

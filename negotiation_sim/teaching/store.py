@@ -1,34 +1,31 @@
-"""The classroom's database: rooms, seats, moves, class sessions and finished games in
-SQLite (standard ``sqlite3``), so that a server restart mid-class loses no game.
+"""The classroom's database: rooms, seats, moves, class sessions and finished games, so that
+a server restart mid-class loses no game.
 
-``GameStore(data_dir)`` keeps ``<data_dir>/classroom.sqlite3`` (``NEGOTIATION_SIM_DATA_DIR``).
-Every change a room makes (a room opened, a seat taken, a move, a takeover, a finished
-game) is one transaction, written before the call that made it returns. A game in
-progress is rebuilt after a restart by replaying its stored moves with the same seed
-(``RoomRegistry.restore``): the model is deterministic for a seed.
+``GameStore(data_dir)`` keeps ``<data_dir>/classroom.sqlite3`` (``NEGOTIATION_SIM_DATA_DIR``);
+``GameStore(data_dir, url="postgresql://...")`` (``NEGOTIATION_SIM_DATABASE_URL``) keeps the
+same tables in PostgreSQL instead (``teaching/database.py``, SQLAlchemy Core). Every change a
+room makes (a room opened, a seat taken, a move, a takeover, a finished game) is one
+transaction, committed before the call that made it returns. A game in progress is rebuilt
+after a restart by replaying its stored moves with the same seed (``RoomRegistry.restore``):
+the model is deterministic for a seed.
 
-When a write fails (disk full, file unwritable), nothing is dropped: the change stays in
-memory, in order, and is written again at the next change and at every ``retry()`` (the
-server's clock calls it each second); ``health()`` tells the instructor view how many
-changes and finished games wait, and why. Finished games are served from memory
-meanwhile, so the results and the CSV stay complete.
-
-SQLite only, not PostgreSQL: a classroom server is one process that holds its rooms in
-memory (the Solara pages share them), so a database server would add a service to run
-and gain nothing; SQLite is in the standard library and needs no setup.
+When a write fails (disk full, file unwritable, database server gone), nothing is dropped:
+the change stays in memory, in order, and is written again at the next change and at every
+``retry()`` (the server's clock calls it each second); ``health()`` tells the instructor
+view how many changes and finished games wait, and why. Finished games are served from
+memory meanwhile, so the results and the CSV stay complete.
 
 On first start the JSON-lines files of the earlier store (``finished_games.jsonl``,
-``class_sessions.json``) are imported (``legacy``) and renamed ``*.migrated``.
+``class_sessions.json``) in the data folder are imported (``legacy``) and renamed
+``*.migrated``.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import logging
 import os
-import sqlite3
 import threading
 import time
 from collections import deque
@@ -37,42 +34,39 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Engine, select, update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.sql.expression import Executable
+
 from negotiation_sim.teaching import legacy
+from negotiation_sim.teaching.database import (
+    DB_FILE,
+    ENV_DATABASE_URL,
+    classes,
+    create_schema,
+    database_url,
+    engine_for,
+    events,
+    failure_reason,
+    games,
+    logins,
+    meta,
+    players,
+    rooms,
+    shown,
+    upsert,
+)
 from negotiation_sim.teaching.export import class_csv, class_rows, rounds_csv
 
 logger = logging.getLogger(__name__)
 
-DB_FILE = "classroom.sqlite3"
+__all__ = ["DB_FILE", "ENV_DATABASE_URL", "ENV_DATA_DIR", "GameStore", "Health", "StoredRoom"]
+
 GAMES_FILE = legacy.GAMES_FILE
 ENV_DATA_DIR = "NEGOTIATION_SIM_DATA_DIR"
-SCHEMA_VERSION = 1
+UNCAPPED_PAGES = 1073741823  # SQLite's largest max_page_count
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS classes (
-  code TEXT PRIMARY KEY, config_id TEXT NOT NULL, source TEXT NOT NULL,
-  created_at TEXT NOT NULL, open INTEGER NOT NULL DEFAULT 1,
-  archived INTEGER NOT NULL DEFAULT 0);
-CREATE TABLE IF NOT EXISTS rooms (
-  code TEXT PRIMARY KEY, game_id TEXT NOT NULL, class_code TEXT NOT NULL,
-  config TEXT NOT NULL, humans TEXT NOT NULL, created_at TEXT NOT NULL,
-  finished INTEGER NOT NULL DEFAULT 0);
-CREATE TABLE IF NOT EXISTS players (
-  room TEXT NOT NULL, gid TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL,
-  token_hash TEXT NOT NULL, browser_hash TEXT NOT NULL DEFAULT '',
-  claim_hash TEXT NOT NULL DEFAULT '', joined_at TEXT NOT NULL,
-  PRIMARY KEY (room, gid));
-CREATE TABLE IF NOT EXISTS events (
-  id INTEGER PRIMARY KEY AUTOINCREMENT, room TEXT NOT NULL, kind TEXT NOT NULL,
-  gid TEXT NOT NULL, data TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS events_room ON events (room, id);
-CREATE TABLE IF NOT EXISTS games (
-  game_id TEXT PRIMARY KEY, room TEXT NOT NULL, class_code TEXT NOT NULL,
-  finished_at TEXT NOT NULL, record TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS logins (secret_hash TEXT PRIMARY KEY, expires REAL NOT NULL);
-"""
-
-Op = tuple[str, tuple[Any, ...]]
+Op = Executable
 
 
 def default_data_dir() -> Path:
@@ -96,10 +90,13 @@ def _json(value: Any) -> str:
 
 @dataclass(frozen=True)
 class Health:
-    """Whether everything is on disk: ``waiting`` changes and ``unsaved_games`` finished
-    games are kept in memory until a write succeeds; ``error`` says why the last failed."""
+    """Whether everything is stored: ``waiting`` changes and ``unsaved_games`` finished
+    games are kept in memory until a write succeeds; ``error`` says why the last failed.
+    ``where`` is the database (file, or URL without its password); ``folder`` the data
+    folder of a SQLite file (None for a database server)."""
 
-    path: Path
+    where: str
+    folder: Path | None
     waiting: int
     unsaved_games: int
     error: str
@@ -108,6 +105,13 @@ class Health:
     @property
     def ok(self) -> bool:
         return self.waiting == 0 and not self.error
+
+    @property
+    def advice(self) -> str:
+        """What the instructor can do about a failing write."""
+        if self.folder is not None:
+            return f"free disk space or fix the folder ({self.folder})"
+        return f"check that the database server is running and reachable ({self.where})"
 
 
 @dataclass
@@ -126,77 +130,85 @@ class StoredRoom:
 
 
 class GameStore:
-    """The classroom database under ``data_dir`` (thread-safe). Finished games are kept
-    in memory too (``games``), saved or not yet."""
+    """The classroom database (thread-safe): SQLite under ``data_dir``, or the database
+    at ``url`` (``NEGOTIATION_SIM_DATABASE_URL``; raises ``DatabaseUrlError`` for one that
+    cannot be used). Finished games are kept in memory too (``games``), saved or not yet."""
 
-    def __init__(self, data_dir: str | Path | None = None, clock=time.time) -> None:
+    def __init__(
+        self, data_dir: str | Path | None = None, clock=time.time, url: str | None = None
+    ) -> None:
         self.data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
-        self.path = self.data_dir / DB_FILE
+        self.url = database_url(url, self.data_dir)
+        self.backend = self.url.get_backend_name()
+        self.path = Path(self.url.database or "") if self.backend == "sqlite" else None
+        self.where = str(self.path) if self.path is not None else shown(self.url)
         self.clock = clock
         self.problems: list[str] = []
         self._lock = threading.RLock()
-        self._conn: sqlite3.Connection | None = None
+        self._engine: Engine | None = None
         self._backlog: deque[tuple[list[Op], str]] = deque()  # (ops, game_id or "")
         self._error = ""
         self._failing_since: float | None = None
         self._games: list[dict[str, Any]] = []
         self._ids: set[str] = set()
         self._unsaved: set[str] = set()
-        self._max_pages: int | None = None  # tests: make the database "full"
+        self._max_pages: int | None = None  # tests: make a SQLite database "full"
         self._open()
 
     # ------------------------------------------------------------------ connection
     def _open(self) -> bool:
         """Open (and create, migrate) the database; False (and the error noted) if not."""
-        if self._conn is not None:
+        if self._engine is not None:
             return True
         try:
-            self.data_dir.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=FULL")  # a committed change survives a crash
-            conn.execute("PRAGMA busy_timeout=5000")
-            conn.executescript(SCHEMA)
-            conn.execute(
-                "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
-            )
-        except (sqlite3.Error, OSError) as exc:
-            self._failed(f"cannot open {self.path}: {exc}")
+            if self.path is not None:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            engine = engine_for(self.url)
+            create_schema(engine)
+            with engine.connect() as conn:
+                done = conn.execute(
+                    select(meta.c.value).where(meta.c.key == "migrated_jsonl")
+                ).first()
+        except (SQLAlchemyError, OSError) as exc:
+            self._failed(f"cannot open {self.where}: {failure_reason(exc)}")
             return False
-        self._conn = conn
-        legacy.remove_stale_temporaries(self.data_dir)
-        done = conn.execute("SELECT 1 FROM meta WHERE key = 'migrated_jsonl'").fetchone()
-        if done is None:
-            self.problems += legacy.migrate(self.data_dir, self._migrate_ops)
+        self._engine = engine
+        if self.data_dir.is_dir():
+            legacy.remove_stale_temporaries(self.data_dir)
+            if done is None:
+                self.problems += legacy.migrate(self.data_dir, self._migrate_ops)
         self._load_games()
         return True
 
     def _migrate_ops(self, games: list[dict], classes: list[dict]) -> None:
         ops = [self._game_op(g) for g in games] + [self._class_op(k) for k in classes]
-        ops.append(("INSERT OR REPLACE INTO meta VALUES ('migrated_jsonl', ?)", (_now(),)))
+        ops.append(upsert(self.backend, meta, {"key": "migrated_jsonl", "value": _now()}))
         self._execute(ops)
 
     def close(self) -> None:
         with self._lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
+            if self._engine is not None:
+                self._engine.dispose()
+                self._engine = None
+
+    def _rows(self, query: Executable) -> list[Any]:
+        assert self._engine is not None
+        with self._engine.connect() as conn:
+            return list(conn.execute(query))
 
     def _execute(self, ops: list[Op]) -> None:
         """Run ``ops`` in one transaction (raises on failure, after rolling back)."""
-        assert self._conn is not None
-        conn = self._conn
-        if self._max_pages is not None:
-            conn.execute(f"PRAGMA max_page_count={int(self._max_pages)}")
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            for sql, params in ops:
-                conn.execute(sql, params)
-            conn.execute("COMMIT")
-        except BaseException:
-            with contextlib.suppress(sqlite3.Error):
-                conn.execute("ROLLBACK")
-            raise
+        assert self._engine is not None
+        with self._engine.begin() as conn:
+            if self._max_pages is not None:
+                conn.exec_driver_sql(f"PRAGMA max_page_count={int(self._max_pages)}")
+            for op in ops:
+                conn.execute(op)
+
+    def _cap_pages(self, pages: int | None) -> None:
+        """Tests: make a SQLite database "full" (no page may be added, as on a full disk:
+        SQLITE_FULL), or lift the cap (None)."""
+        self._max_pages = pages if pages is not None else UNCAPPED_PAGES
 
     def _failed(self, message: str) -> None:
         if message != self._error:
@@ -207,7 +219,7 @@ class GameStore:
 
     def _write(self, ops: list[Op], game_id: str = "") -> bool:
         """Queue ``ops`` as one transaction and write every waiting one, in order.
-        True if everything is on disk now."""
+        True if everything is stored now."""
         with self._lock:
             self._backlog.append((ops, game_id))
             return self._flush()
@@ -219,8 +231,8 @@ class GameStore:
             ops, game_id = self._backlog[0]
             try:
                 self._execute(ops)
-            except (sqlite3.Error, OSError) as exc:
-                self._failed(f"cannot write to {self.path}: {exc}")
+            except (SQLAlchemyError, OSError) as exc:
+                self._failed(f"cannot write to {self.where}: {failure_reason(exc)}")
                 return False
             self._backlog.popleft()
             self._unsaved.discard(game_id)
@@ -237,7 +249,8 @@ class GameStore:
     def health(self) -> Health:
         with self._lock:
             return Health(
-                self.path,
+                self.where,
+                self.path.parent if self.path is not None else None,
                 len(self._backlog),
                 len(self._unsaved),
                 self._error,
@@ -246,28 +259,23 @@ class GameStore:
 
     # ------------------------------------------------------------------ finished games
     def _load_games(self) -> None:
-        assert self._conn is not None
-        rows = self._conn.execute("SELECT record FROM games ORDER BY rowid").fetchall()
         stored = []
-        for (text,) in rows:
+        for (text,) in self._rows(select(games.c.record).order_by(games.c.seq)):
             game = json.loads(text)
             if game.get("game_id") not in self._ids:
                 stored.append(game)
                 self._ids.add(game.get("game_id"))
         self._games = stored + self._games  # games finished while the file could not open
 
-    @staticmethod
-    def _game_op(game: dict[str, Any]) -> Op:
-        return (
-            "INSERT OR IGNORE INTO games VALUES (?, ?, ?, ?, ?)",
-            (
-                str(game.get("game_id", "")),
-                str(game.get("room", "")),
-                str(game.get("class_code", "")),
-                str(game.get("finished_at", "")),
-                _json(game),
-            ),
-        )
+    def _game_op(self, game: dict[str, Any]) -> Op:
+        row = {
+            "game_id": str(game.get("game_id", "")),
+            "room": str(game.get("room", "")),
+            "class_code": str(game.get("class_code", "")),
+            "finished_at": str(game.get("finished_at", "")),
+            "record": _json(game),
+        }
+        return upsert(self.backend, games, row, replace=False)
 
     def save(self, game: dict[str, Any]) -> bool:
         """Add a finished game (the same ``game_id`` twice keeps the first). It is in
@@ -282,7 +290,7 @@ class GameStore:
             self._unsaved.add(gid)
             ops = [self._game_op(game)]
             if game.get("room"):
-                ops.append(("UPDATE rooms SET finished = 1 WHERE code = ?", (game["room"],)))
+                ops.append(update(rooms).where(rooms.c.code == game["room"]).values(finished=1))
             return self._write(ops, gid)
 
     def games(self, class_code: str | None = None) -> list[dict[str, Any]]:
@@ -307,25 +315,22 @@ class GameStore:
         with self._lock:
             used = {g.get("room", "") for g in self._games}
             used |= {g.get("class_code", "") for g in self._games}
-            if self._conn is not None:
-                for table in ("rooms", "classes"):
-                    used |= {c for (c,) in self._conn.execute(f"SELECT code FROM {table}")}
+            if self._engine is not None:
+                for table in (rooms, classes):
+                    used |= {c for (c,) in self._rows(select(table.c.code))}
         return used - {""}
 
     # ------------------------------------------------------------------ class sessions
-    @staticmethod
-    def _class_op(klass: dict[str, Any]) -> Op:
-        return (
-            "INSERT OR REPLACE INTO classes VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                klass["code"],
-                str(klass.get("config", "")),
-                str(klass.get("source", "")),
-                str(klass.get("created_at", "")),
-                int(bool(klass.get("open", True))),
-                int(bool(klass.get("archived", False))),
-            ),
-        )
+    def _class_op(self, klass: dict[str, Any]) -> Op:
+        row = {
+            "code": klass["code"],
+            "config_id": str(klass.get("config", "")),
+            "source": str(klass.get("source", "")),
+            "created_at": str(klass.get("created_at", "")),
+            "open": int(bool(klass.get("open", True))),
+            "archived": int(bool(klass.get("archived", False))),
+        }
+        return upsert(self.backend, classes, row)
 
     def save_class(self, klass: dict[str, Any]) -> bool:
         return self._write([self._class_op(klass)])
@@ -339,10 +344,12 @@ class GameStore:
         with self._lock:
             if not self._open():
                 return []
-            rows = self._conn.execute(  # type: ignore[union-attr]
-                "SELECT code, config_id, source, created_at, open, archived FROM classes "
-                "ORDER BY rowid"
-            ).fetchall()
+            c = classes.c
+            rows = self._rows(
+                select(c.code, c.config_id, c.source, c.created_at, c.open, c.archived).order_by(
+                    c.seq
+                )
+            )
         keys = ("code", "config", "source", "created_at", "open", "archived")
         return [
             {**dict(zip(keys, r, strict=True)), "open": bool(r[4]), "archived": bool(r[5])}
@@ -351,55 +358,32 @@ class GameStore:
 
     # ------------------------------------------------------------------ rooms in progress
     def room_opened(self, row: dict[str, Any]) -> bool:
-        return self._write(
-            [
-                (
-                    "INSERT OR REPLACE INTO rooms VALUES (?, ?, ?, ?, ?, ?, 0)",
-                    (
-                        row["code"],
-                        row["game_id"],
-                        row["class_code"],
-                        _json(row["config"]),
-                        _json(row["humans"]),
-                        row["created_at"],
-                    ),
-                )
-            ]
-        )
+        values = {
+            "code": row["code"],
+            "game_id": row["game_id"],
+            "class_code": row["class_code"],
+            "config": _json(row["config"]),
+            "humans": _json(row["humans"]),
+            "created_at": row["created_at"],
+            "finished": 0,
+        }
+        return self._write([upsert(self.backend, rooms, values)])
 
     def player_saved(self, room: str, p: dict[str, Any]) -> bool:
         """A seat taken, or its browser or hand-back secret changed."""
-        return self._write(
-            [
-                (
-                    "INSERT OR REPLACE INTO players VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        room,
-                        p["gid"],
-                        p["name"],
-                        p["kind"],
-                        p["token_hash"],
-                        p["browser_hash"],
-                        p["claim_hash"],
-                        p["joined_at"],
-                    ),
-                )
-            ]
-        )
+        keys = ("gid", "name", "kind", "token_hash", "browser_hash", "claim_hash", "joined_at")
+        values = {"room": room, **{k: p[k] for k in keys}}
+        return self._write([upsert(self.backend, players, values)])
 
     def event(self, room: str, kind: str, gid: str, data: dict[str, Any]) -> bool:
         """A move or a takeover, in the order the room applied them."""
-        return self._write(
-            [
-                (
-                    "INSERT INTO events (room, kind, gid, data) VALUES (?, ?, ?, ?)",
-                    (room, kind, gid, _json(data)),
-                )
-            ]
-        )
+        row = {"room": room, "kind": kind, "gid": gid, "data": _json(data)}
+        return self._write([events.insert().values(row)])
 
     def archive_rooms(self, class_code: str) -> bool:
-        return self._write([("UPDATE rooms SET finished = 2 WHERE class_code = ?", (class_code,))])
+        return self._write(
+            [update(rooms).where(rooms.c.class_code == class_code).values(finished=2)]
+        )
 
     def rooms(self) -> list[StoredRoom]:
         """Rooms to rebuild after a restart: every room not archived, with its seats and
@@ -407,29 +391,26 @@ class GameStore:
         with self._lock:
             if not self._open():
                 return []
-            conn = self._conn
-            assert conn is not None
-            rows = conn.execute(
-                "SELECT code, game_id, class_code, config, humans, created_at, finished "
-                "FROM rooms WHERE finished < 2 ORDER BY rowid"
-            ).fetchall()
+            r, p, e = rooms.c, players.c, events.c
+            rows = self._rows(
+                select(
+                    r.code, r.game_id, r.class_code, r.config, r.humans, r.created_at, r.finished
+                )
+                .where(r.finished < 2)
+                .order_by(r.seq)
+            )
             keys = ("gid", "name", "kind", "token_hash", "browser_hash", "claim_hash")
             out = []
             for code, game_id, klass, config, humans, created, finished in rows:
-                players = [
-                    dict(zip((*keys, "joined_at"), p, strict=True))
-                    for p in conn.execute(
-                        "SELECT gid, name, kind, token_hash, browser_hash, claim_hash, "
-                        "joined_at FROM players WHERE room = ? ORDER BY rowid",
-                        (code,),
-                    )
+                seats = select(
+                    p.gid, p.name, p.kind, p.token_hash, p.browser_hash, p.claim_hash, p.joined_at
+                )
+                players_ = [
+                    dict(zip((*keys, "joined_at"), row, strict=True))
+                    for row in self._rows(seats.where(p.room == code).order_by(p.seq))
                 ]
-                events = [
-                    (k, g, json.loads(d))
-                    for k, g, d in conn.execute(
-                        "SELECT kind, gid, data FROM events WHERE room = ? ORDER BY id", (code,)
-                    )
-                ]
+                moves = select(e.kind, e.gid, e.data).where(e.room == code).order_by(e.id)
+                events_ = [(k, g, json.loads(d)) for k, g, d in self._rows(moves)]
                 out.append(
                     StoredRoom(
                         code,
@@ -439,17 +420,16 @@ class GameStore:
                         json.loads(humans),
                         created,
                         bool(finished),
-                        players,
-                        events,
+                        players_,
+                        events_,
                     )
                 )
         return out
 
     # ------------------------------------------------------------------ instructor logins
     def save_login(self, secret: str, expires: float) -> bool:
-        return self._write(
-            [("INSERT OR REPLACE INTO logins VALUES (?, ?)", (secret_hash(secret), expires))]
-        )
+        row = {"secret_hash": secret_hash(secret), "expires": float(expires)}
+        return self._write([upsert(self.backend, logins, row)])
 
     def logins(self) -> dict[str, float]:
         """Instructor logins (hashed browser secrets) still valid, with their expiry."""
@@ -457,7 +437,7 @@ class GameStore:
             if not self._open():
                 return {}
             now = self.clock()
-            rows = self._conn.execute("SELECT secret_hash, expires FROM logins").fetchall()  # type: ignore[union-attr]
+            rows = self._rows(select(logins.c.secret_hash, logins.c.expires))
         return {h: e for h, e in rows if e > now}
 
     # ------------------------------------------------------------------ export
