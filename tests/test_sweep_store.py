@@ -176,6 +176,18 @@ def test_a_manifest_of_wrong_types_is_a_clear_error(spec_file, tmp_path):
         assert "runs: expected an object" in done.stderr
 
 
+def test_a_manifest_nested_100000_deep_is_a_clear_error(spec_file, tmp_path):
+    out = tmp_path / "sweep"
+    run_sweep(spec_file, out, workers=1, progress=False)
+    path = out / "manifest.json"
+    text = path.read_text(encoding="utf-8").rstrip()
+    path.write_text(text[:-1] + ', "deep": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    done = cli("analyze", str(out))
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert "manifest.json: unreadable manifest: nested too deeply; allowed: at most" in done.stderr
+    assert "recursion" not in done.stderr
+
+
 def test_a_design_too_big_for_memory_is_refused_up_front(sweep_specs, tmp_path):
     params = [sweep_specs.stockpile, sweep_specs.elasticity, sweep_specs.strategy]
     text = sweep_specs.text(params, **(RUN | {"samples": 100_000_000}))

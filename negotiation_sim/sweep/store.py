@@ -42,6 +42,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from negotiation_sim.config.toml import MAX_DEPTH
 from negotiation_sim.sweep.manifest import manifest_problems
 from negotiation_sim.sweep.spec import SweepError
 
@@ -165,7 +166,14 @@ class SweepStore:
             data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise SweepError([f"{self.root}: no sweep here ({MANIFEST} not found)"]) from None
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        except RecursionError:
+            raise SweepError(
+                [
+                    f"{self.manifest_path}: unreadable manifest: nested too deeply; allowed: "
+                    f"at most {MAX_DEPTH} levels of nested objects and lists"
+                ]
+            ) from None
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise SweepError([f"{self.manifest_path}: unreadable manifest: {exc}"]) from None
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise SweepError(
