@@ -152,3 +152,14 @@ def test_every_registered_control_has_a_channel():
     control needs its entry in ``CHANNELS`` or its level would change nothing."""
     channels = set(CHANNELS) | {"rare_earth"}
     assert channels == {i.name for i in control_instruments()}
+
+
+def test_the_registry_names_schema_fields_of_the_right_kind():
+    """Each control's ``cut`` is a list in ``[economy]``, its ``firm_spans`` ranges and
+    its ``firm_amounts`` numbers in ``[firms.*]``, so the recipe's three places agree."""
+    for inst in control_instruments():
+        assert isinstance(spec.ECONOMY.fields[inst.cut], ListOf), inst.name
+        for key in inst.firm_spans:
+            assert isinstance(spec.FIRM_GROUP.fields[key], Span), key
+        for key in inst.firm_amounts:
+            assert isinstance(spec.FIRM_GROUP.fields[key], Num), key

@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from negotiation_sim.core import control_instruments
+from negotiation_sim.core import REGISTRY, control_instruments
 from negotiation_sim.economy.params import (
     CountryTrade,
     EconomyParams,
@@ -222,7 +222,7 @@ def _government(gid: str, g: dict[str, Any]) -> GovernmentConfig:
             tariffs_pct=dict(g["tariffs"]),
             sector_tariffs_pct={k: dict(v) for k, v in g["sector_tariffs"].items()},
             reference_tariffs_pct=dict(g["reference_tariffs"]),
-            controls_held=tuple(i for i in instruments if i != "tariff"),
+            controls_held=tuple(i for i in instruments if REGISTRY[i].kind == "control"),
             control_levels=dict(g["controls"]),
             transship_enforcement=g["transship_enforcement"],
         ),
