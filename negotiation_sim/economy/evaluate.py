@@ -291,11 +291,11 @@ Channel = Callable[[World, np.ndarray, int, FirmState], tuple[np.ndarray, np.nda
 
 
 def supply_channel(dependence: str, sales: str, *, extraterritorial: bool = False) -> Channel:
-    """The channel of a control on an input without stockpiles (C4): a firm loses the
-    share ``dependence`` of its output times the cut it faces (C1); the controller's
-    firms lose their margin on their ``sales`` of the input times their own cut.
-    ``dependence`` and ``sales`` are firm-table columns (the registry's ``firm_spans``
-    and ``firm_amounts``)."""
+    """The channel of a control on an input without stockpiles (docs/model.md 7.5, the
+    chip terms): a firm loses the share ``dependence`` of its output times the cut it
+    faces (C1); the controller's firms lose their margin on their ``sales`` of the input
+    times their own cut. ``dependence`` and ``sales`` are firm-table columns (the
+    registry's ``firm_spans`` and ``firm_amounts``)."""
 
     def channel(
         world: World, controls: np.ndarray, column: int, state: FirmState
