@@ -125,9 +125,10 @@ def test_its_level_changes_payoffs(helium):
     lose output, China's helium exporters lose sales, US welfare falls."""
     config = load_scenario("us_china_2025", helium_overrides(0)).config
     world = build_world(config.economy_spec(), np.random.default_rng(0))
-    assert world.holds.shape[1] == 3 and world.controllers[HELIUM.column] == [1]
+    cn = world.countries.index("cn")
+    assert world.holds.shape[1] == 3 and world.controllers[HELIUM.column] == [cn]
     controls = np.stack([world.initial_controls, world.initial_controls])
-    controls[1, 1, HELIUM.column] = 2  # China (country 1) at broad ban
+    controls[1, cn, HELIUM.column] = 2  # state 1: China at broad ban
     tariff = np.stack([world.initial_tariff] * 2)
     ev = evaluate(
         world,
