@@ -276,7 +276,7 @@ def EconomyEditor(session: Session):
         0.25, lambda v: update(stockpile_scale=v), disabled=not groups,
     )  # fmt: skip
     if groups:
-        first = base.config.firms[groups[0]].stockpile_weeks
+        first = base.config.firms[groups[0]].spans["stockpile_weeks"]
         m = draft.stockpile_scale
         Help(
             f"Scales the weeks of rare-earth stock held by the {len(groups)} firm groups that "

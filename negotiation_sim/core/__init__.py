@@ -8,6 +8,7 @@ from negotiation_sim.core.instruments import (
     INSTRUMENTS,
     REGISTRY,
     Instrument,
+    control_instruments,
     instrument,
 )
 from negotiation_sim.core.lobbying import QUIET_STANCE, stance_word
@@ -32,6 +33,7 @@ __all__ = [
     "Move",
     "Outcome",
     "Package",
+    "control_instruments",
     "instrument",
     "is_lasting",
     "stance_word",

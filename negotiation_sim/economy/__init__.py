@@ -13,11 +13,9 @@ from negotiation_sim.economy.tariffs import (
     tariff_revenue,
 )
 from negotiation_sim.economy.utility import government_utility, lobbying_index
-from negotiation_sim.economy.world import CHIPS, RE, FirmTable, World, build_world
+from negotiation_sim.economy.world import FirmTable, World, build_world
 
 __all__ = [
-    "CHIPS",
-    "RE",
     "FirmState",
     "FirmTable",
     "RoundEval",

@@ -8,10 +8,12 @@ blocks it sums, docs/model.md).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
+from negotiation_sim.core import CONTROL_COLUMNS
 from negotiation_sim.economy.controls import drawdown, effective_cut, outage_fraction
 from negotiation_sim.economy.diversion import diversion_share
 from negotiation_sim.economy.tariffs import (
@@ -21,7 +23,9 @@ from negotiation_sim.economy.tariffs import (
     importer_price,
     tariff_revenue,
 )
-from negotiation_sim.economy.world import CHIPS, RE, World
+from negotiation_sim.economy.world import World
+
+RE = CONTROL_COLUMNS["rare_earth"]  # column of the stockpile channel (C1-C3, in evaluate)
 
 
 @dataclass
@@ -32,7 +36,7 @@ class FirmState:
     short_weeks: np.ndarray
     stock_target: np.ndarray
     reroute: np.ndarray  # share of rerouting capacity in use, 0..capacity
-    control_weeks: np.ndarray  # (C, 2) weeks each country's controls have been in force
+    control_weeks: np.ndarray  # (C, controls) weeks each country's controls have been in force
     restocked: bool = False  # every stockpile at its target and no firm short
 
     @classmethod
@@ -79,7 +83,7 @@ def evaluate(
 ) -> RoundEval:
     """Value B policy states for one round.
 
-    ``tariff`` is (B, F) in fractions, ``controls`` (B, C, 2) integer levels and
+    ``tariff`` is (B, F) in fractions, ``controls`` (B, C, controls) integer levels and
     ``purchases`` (B,) committed purchases in $bn/yr; ``enforcement`` (K,) is the share
     of rerouting each third country blocks. ``weeks`` (a number or (B, 1))
     sets how long stockpiles are drawn down before the round is valued; by default one
@@ -99,8 +103,9 @@ def evaluate(
     rerouted = state.reroute * fl["reroutable"]
     d_export = fl["export_loss"] + co["keep"] * rerouted
 
-    # C1-C3: rare-earth controls, stockpiles and outages; chip and software controls.
-    # (With no control in force and stockpiles full, these terms are zero: skipped.)
+    # C1-C3: rare-earth controls, stockpiles and outages; then the other controls'
+    # channels (CHANNELS: chips and software). (With no control in force and stockpiles
+    # full, these terms are zero: skipped.)
     b = tariff.shape[0]
     zeros = _zeros(world, b)
     lost_output = d_controls = 0.0
@@ -119,15 +124,17 @@ def evaluate(
     else:
         stock, short = np.broadcast_to(state.stockpile, (b, f.revenue.size)), zeros
     if re_cut is not zeros:
-        outage = outage_fraction(f.rare_earth_dependence, re_cut, short, prm.outage_ramp_weeks)
-        own_re = world.rare_earth_cut[controls[:, :, RE]][:, f.country]
+        dependence = f.exposure["rare_earth_dependence"]
+        outage = outage_fraction(dependence, re_cut, short, prm.outage_ramp_weeks)
+        own_re = world.cuts[RE][controls[:, :, RE]][:, f.country]
         lost_output = f.revenue * outage
         d_controls = -co["re_exports"] * own_re
-    if controls[:, :, CHIPS].any():
-        chip_cut = _target_cut(world, controls, CHIPS, state, extraterritorial=False)
-        own_chip = world.chip_cut[controls[:, :, CHIPS]][:, f.country]
-        lost_output = lost_output + f.revenue * f.tech_dependence * chip_cut
-        d_controls = d_controls - co["tech_exports"] * own_chip
+    for name, channel in CHANNELS.items():
+        column = CONTROL_COLUMNS[name]
+        if controls[:, :, column].any():
+            lost, withheld = channel(world, controls, column, state)
+            lost_output = lost_output + lost
+            d_controls = d_controls - withheld
     d_controls = d_controls - f.margin * lost_output
 
     # P1: purchase commitments, delivered in part
@@ -249,19 +256,20 @@ def _coefficients(world: World) -> dict[str, np.ndarray]:
             "keep": np.maximum(0.0, f.margin - world.reroute_cost),
             "compete": f.competing * prm.domestic_price_response,
             "absorb": f.imports_free * (1.0 - prm.retail_pass_through),
-            "re_exports": f.margin * f.rare_earth_exports,
-            "tech_exports": f.margin * f.tech_exports,
+            "re_exports": f.margin * f.exposure["rare_earth_exports"],
             "purchase": f.margin * f.purchase_share,
         }
         world._memo["coef"] = co
     return co
 
 
-def _target_cut(world, controls, column, state, extraterritorial):
+def _target_cut(
+    world: World, controls: np.ndarray, column: int, state: FirmState, extraterritorial: bool
+) -> np.ndarray:
     """Share of a controlled input withheld from each firm (B, N): the strongest control
-    any other country applies to it (C1). Firms in a third country are reached only at
-    level 3 (extraterritorial) of rare-earth controls."""
-    cut_by_level = world.rare_earth_cut if column == RE else world.chip_cut
+    any other country applies to it (C1). With ``extraterritorial`` (rare earths), firms
+    in a third country are reached at level 3 (extraterritorial) too."""
+    cut_by_level = world.cuts[column]
     cut = None
     for c in world.controllers[column]:
         level = controls[:, c, column]
@@ -274,6 +282,40 @@ def _target_cut(world, controls, column, state, extraterritorial):
         hit = s * reach
         cut = hit if cut is None else np.maximum(cut, hit)
     return _zeros(world, controls.shape[0]) if cut is None else cut
+
+
+#: A control's economy channel: ``(world, controls (B, C, controls), its column, firm
+#: state) -> (output each firm loses, the margin its controller's firms lose on the sales
+#: the control withholds)``, both (B, N) in $bn/yr.
+Channel = Callable[[World, np.ndarray, int, FirmState], tuple[np.ndarray, np.ndarray]]
+
+
+def supply_channel(dependence: str, sales: str, *, extraterritorial: bool = False) -> Channel:
+    """The channel of a control on an input without stockpiles (docs/model.md 7.5, the
+    chip terms): a firm loses the share ``dependence`` of its output times the cut it
+    faces (C1); the controller's firms lose their margin on their ``sales`` of the input
+    times their own cut. ``dependence`` and ``sales`` are firm-table columns (the
+    registry's ``firm_spans`` and ``firm_amounts``)."""
+
+    def channel(
+        world: World, controls: np.ndarray, column: int, state: FirmState
+    ) -> tuple[np.ndarray, np.ndarray]:
+        f = world.firms
+        cut = _target_cut(world, controls, column, state, extraterritorial)
+        own = world.cuts[column][controls[:, :, column]][:, f.country]
+        memo = _coefficients(world)
+        margin_sales = memo.get("margin_" + sales)
+        if margin_sales is None:
+            margin_sales = memo["margin_" + sales] = f.margin * f.exposure[sales]
+        return f.revenue * f.exposure[dependence] * cut, margin_sales * own
+
+    return channel
+
+
+#: The channels of the controls other than rare earths (whose stockpile channel is
+#: written out in ``evaluate``), valued in this order: instrument name -> channel. A new
+#: control instrument adds its entry here.
+CHANNELS: dict[str, Channel] = {"chips": supply_channel("tech_dependence", "tech_exports")}
 
 
 def base_profit(world: World) -> np.ndarray:

@@ -3,7 +3,9 @@
 Units are in the names: ``_pct`` percent, ``_pp`` percentage points, ``_bn`` $bn per
 year, ``_weeks`` weeks. Fractions and shares have no suffix. The scenario layer fills
 these from a validated scenario file (``negotiation_sim/scenario/config.py``); the
-meaning and source of every field is in docs/model.md.
+meaning and source of every field is in docs/model.md. The export controls' parameters
+are keyed by instrument name (cuts) or by the schema keys their registry entries name
+(firm exposures, ``core/instruments.py``), so a new control adds no field here.
 """
 
 from __future__ import annotations
@@ -26,8 +28,8 @@ class EconomyParams:
     reroute_cost_pct: float
     reroute_response_per_pp: float
     third_country_value_added: float
-    rare_earth_cut: tuple[float, ...]
-    chip_cut: tuple[float, ...]
+    #: share of supply withheld at each control level, by control instrument (its ``cut``)
+    control_cuts: dict[str, tuple[float, ...]]
     substitution_weeks: float
     outage_ramp_weeks: float
     restock_rate: float  # stockpile weeks rebuilt per week
@@ -74,13 +76,21 @@ class FirmGroup:
     export_spread: Span
     imports_bn: float
     import_competing_bn: float
-    rare_earth_dependence: Span
-    stockpile_weeks: Span
-    tech_dependence: Span
-    tech_exports_bn: float
-    rare_earth_exports_bn: float
     reroute_capacity: Span
     political_weight: float
+    #: the control instruments' exposure ranges (their ``firm_spans``), by schema key
+    spans: dict[str, Span] = field(default_factory=dict)
+    #: the control instruments' amounts in $bn/yr (their ``firm_amounts``), by schema key
+    amounts_bn: dict[str, float] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Span | float:
+        """A control's exposure by its schema key: ``group.stockpile_weeks``."""
+        if name in ("spans", "amounts_bn"):  # not yet set (while unpickling)
+            raise AttributeError(name)
+        for table in (self.spans, self.amounts_bn):
+            if name in table:
+                return table[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
 
 @dataclass(frozen=True, slots=True)

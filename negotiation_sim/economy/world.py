@@ -8,16 +8,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from negotiation_sim.core import CONTROL_COLUMNS
+from negotiation_sim.core import control_instruments
 from negotiation_sim.economy.params import EconomyParams, EconomySpec
 from negotiation_sim.economy.tariffs import free_trade_volume
-
-RE, CHIPS = CONTROL_COLUMNS["rare_earth"], CONTROL_COLUMNS["chips"]  # control-level columns
 
 
 @dataclass
 class FirmTable:
-    """Per-firm attributes, one array entry per firm (annual $bn unless noted)."""
+    """Per-firm attributes, one array entry per firm (annual $bn unless noted).
+
+    The control instruments' columns (their registry entries' ``firm_spans`` and
+    ``firm_amounts``, e.g. ``rare_earth_dependence``, ``tech_exports``) are in
+    ``exposure`` and read as attributes too (``table.tech_dependence``)."""
 
     group: np.ndarray  # index into World.groups
     country: np.ndarray
@@ -30,17 +32,19 @@ class FirmTable:
     flow_in: np.ndarray
     competing: np.ndarray  # sales competing with the partner's imports
     flow_comp: np.ndarray
-    rare_earth_dependence: np.ndarray
-    stockpile_weeks: np.ndarray  # initial stockpile
-    tech_dependence: np.ndarray
-    tech_exports: np.ndarray
-    rare_earth_exports: np.ndarray
     reroute_capacity: np.ndarray
     political_weight: np.ndarray
     purchase_share: np.ndarray  # share of committed purchases this firm sells
+    exposure: dict[str, np.ndarray] = field(default_factory=dict)  # controls' columns
 
     def __len__(self) -> int:
         return len(self.revenue)
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        exposure = self.__dict__.get("exposure", {})
+        if name in exposure:
+            return exposure[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
 
 @dataclass(frozen=True, eq=False)
@@ -76,26 +80,27 @@ class World:
     flow_onehot_importer: np.ndarray  # (F, C)
     target_partner: np.ndarray  # (C, N) firm sits in country c's negotiating partner
     target_third: np.ndarray  # (C, N) firm sits in a third country (extraterritorial reach)
-    holds: np.ndarray  # (C, 2) bool: country holds rare_earth / chips instrument
-    initial_controls: np.ndarray  # (C, 2) int
+    holds: np.ndarray  # (C, controls) bool: country holds each control instrument
+    initial_controls: np.ndarray  # (C, controls) int
     buyer: int  # -1 if no purchase lever
     max_tariff: float = field(init=False)
     reroute_cost: float = field(init=False)
-    rare_earth_cut: np.ndarray = field(init=False)
-    chip_cut: np.ndarray = field(init=False)
-    #: countries holding each control instrument: (rare-earth holders, chip holders)
-    controllers: tuple[list[int], list[int]] = field(init=False)
+    #: share of supply withheld at each level, one array per control column
+    cuts: tuple[np.ndarray, ...] = field(init=False)
+    #: countries holding each control instrument, one list per control column
+    controllers: tuple[list[int], ...] = field(init=False)
 
     def __post_init__(self) -> None:
         prm = self.params
         derived = {
             "max_tariff": prm.max_tariff_pct / 100.0,
             "reroute_cost": prm.reroute_cost_pct / 100.0,
-            "rare_earth_cut": np.asarray(prm.rare_earth_cut, dtype=float),
-            "chip_cut": np.asarray(prm.chip_cut, dtype=float),
-            "controllers": (
-                [int(c) for c in np.flatnonzero(self.holds[:, RE])],
-                [int(c) for c in np.flatnonzero(self.holds[:, CHIPS])],
+            "cuts": tuple(
+                np.asarray(prm.control_cuts[i.name], dtype=float) for i in control_instruments()
+            ),
+            "controllers": tuple(
+                [int(c) for c in np.flatnonzero(self.holds[:, col])]
+                for col in range(self.holds.shape[1])
             ),
             # memo tables of evaluate(): they change no result, only its cost
             "_flow_cache": {},
@@ -122,7 +127,8 @@ def build_world(spec: EconomySpec, rng: np.random.Generator) -> World:
     """Compile an ``EconomySpec`` into a ``World``, drawing firms from ``rng``.
 
     Draws per firm group, in file order: sizes (log-normal), margin, export intensity,
-    rare-earth dependence, stockpile weeks, tech dependence, rerouting capacity.
+    each control instrument's ``firm_spans`` in registry order (rare-earth dependence,
+    stockpile weeks, tech dependence), rerouting capacity.
     """
     prm = spec.params
     govs = spec.countries
@@ -186,12 +192,13 @@ def build_world(spec: EconomySpec, rng: np.random.Generator) -> World:
     for c in (pa, pb):
         target_partner[c] = firms.country == partner_of[c]
         target_third[c] = np.isin(firms.country, third)
-    holds = np.zeros((n_c, 2), dtype=bool)
-    controls = np.zeros((n_c, 2), dtype=int)
+    instruments = control_instruments()
+    holds = np.zeros((n_c, len(instruments)), dtype=bool)
+    controls = np.zeros((n_c, len(instruments)), dtype=int)
     for c, gov in enumerate(govs.values()):
-        for name, col in CONTROL_COLUMNS.items():
-            holds[c, col] = name in gov.controls_held
-            controls[c, col] = gov.control_levels.get(name, 0)
+        for inst in instruments:
+            holds[c, inst.column] = inst.name in gov.controls_held
+            controls[c, inst.column] = gov.control_levels.get(inst.name, 0)
     buyer = idx[spec.purchases.buyer] if spec.purchases.active else -1
     days = spec.round_days
     return World(
@@ -234,7 +241,12 @@ def _draw_firms(
     value_ref: np.ndarray,
 ) -> tuple[FirmTable, list[str], list[str]]:
     """Draw the firm table group by group (see ``build_world``)."""
+    instruments = control_instruments()
+    spans = [key for inst in instruments for key in inst.firm_spans]
+    amounts = [key for inst in instruments for key in inst.firm_amounts]
     cols: dict[str, list[np.ndarray]] = {k: [] for k in FirmTable.__dataclass_fields__}
+    del cols["exposure"]
+    cols.update({k: [] for k in (*spans, *amounts)})
     groups, group_sector = [], []
     lever = spec.purchases
     seller = None
@@ -250,9 +262,8 @@ def _draw_firms(
         weight = size / size.sum()
         margin = _draw(rng, group.margin, n)
         intensity = _draw(rng, group.export_spread, n) * weight
-        rho = _draw(rng, group.rare_earth_dependence, n)
-        stock = _draw(rng, group.stockpile_weeks, n)
-        tau = _draw(rng, group.tech_dependence, n)
+        for key in spans:  # registry order: the random stream depends on it
+            cols[key].append(_draw(rng, group.spans[key], n))
         reroute = _draw(rng, group.reroute_capacity, n)
         c, p, s = idx[group.country], idx[group.partner], group.sector
         out = flow_key.get((c, p, s), -1) if group.exports_bn > 0 else -1
@@ -270,11 +281,8 @@ def _draw_firms(
         cols["flow_in"].append(np.full(n, inflow))
         cols["competing"].append(group.import_competing_bn * weight if inflow >= 0 else 0 * weight)
         cols["flow_comp"].append(np.full(n, inflow))
-        cols["rare_earth_dependence"].append(rho)
-        cols["stockpile_weeks"].append(stock)
-        cols["tech_dependence"].append(tau)
-        cols["tech_exports"].append(group.tech_exports_bn * weight)
-        cols["rare_earth_exports"].append(group.rare_earth_exports_bn * weight)
+        for key in amounts:
+            cols[key].append(group.amounts_bn[key] * weight)
         cols["reroute_capacity"].append(reroute)
         cols["political_weight"].append(np.full(n, group.political_weight))
         buys = seller is not None and group.country == seller and s == lever.sector
@@ -285,4 +293,5 @@ def _draw_firms(
     total = arrays["purchase_share"].sum()
     if total > 0:
         arrays["purchase_share"] = arrays["purchase_share"] / total
-    return FirmTable(**arrays), groups, group_sector
+    exposure = {k: arrays.pop(k) for k in (*spans, *amounts)}
+    return FirmTable(**arrays, exposure=exposure), groups, group_sector

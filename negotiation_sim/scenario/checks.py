@@ -13,12 +13,17 @@ from collections.abc import Iterable
 from typing import Any
 
 from negotiation_sim.config.schema import Broken, Problem, is_number, is_whole
-from negotiation_sim.core import CONTROL_INSTRUMENTS
+from negotiation_sim.core import CONTROL_LEVELS, REGISTRY, control_instruments
 from negotiation_sim.scenario.spec import MAX_TOTAL_FIRMS
 
 
 def sectors_of(data: dict[str, Any]) -> set[str]:
     return {g["sector"] for g in data["firms"].values()}
+
+
+def _control_names() -> tuple[str, ...]:
+    """The names of the registry's control instruments, in column order."""
+    return tuple(i.name for i in control_instruments())
 
 
 def _table(broken: Broken, path: str, value: Any) -> dict[str, Any]:
@@ -50,7 +55,7 @@ def cross_check(data: Any, problems: Iterable[Problem] = ()) -> list[Problem]:
                 Problem(
                     f"governments.{pid}.instruments",
                     [],
-                    "at least one of tariff, rare_earth, chips for a negotiating party",
+                    f"at least one of {', '.join(REGISTRY)} for a negotiating party",
                     "no instruments",
                 )
             )
@@ -62,10 +67,12 @@ def cross_check(data: Any, problems: Iterable[Problem] = ()) -> list[Problem]:
             out += _government(broken, gid, gov, govs, economy, sectors_ok, sectors)
     out += _firms(broken, firms, govs)
     out += _calendar(broken, data, meta, govs)
-    for key in ("rare_earth_cut", "chip_cut"):
-        if ok(f"economy.{key}") and len(economy[key]) != 4:
+    levels = len(CONTROL_LEVELS)
+    for key in (i.cut for i in control_instruments()):
+        if ok(f"economy.{key}") and len(economy[key]) != levels:
             cut = economy[key]
-            out.append(Problem(f"economy.{key}", cut, "exactly 4 shares (levels 0..3)", "length"))
+            want = f"exactly {levels} shares (levels 0..{levels - 1})"
+            out.append(Problem(f"economy.{key}", cut, want, "length"))
     out += _purchases(broken, data, parties, firms)
     return out
 
@@ -121,11 +128,11 @@ def _government(
                         "unknown sector",
                     )
                 )
+    controls = _control_names()
     for inst in _table(broken, f"{base}.controls", gov.get("controls")):
-        if inst not in CONTROL_INSTRUMENTS:
-            out.append(
-                Problem(f"{base}.controls.{inst}", inst, "rare_earth, chips", "not a control")
-            )
+        if inst not in controls:
+            want = ", ".join(controls)
+            out.append(Problem(f"{base}.controls.{inst}", inst, want, "not a control"))
         elif instruments_ok and inst not in gov["instruments"]:
             out.append(
                 Problem(
@@ -192,6 +199,7 @@ def _calendar(
     ok = broken.ok
     out: list[Problem] = []
     ids = ", ".join(govs)
+    controls = _control_names()
     start = meta.get("start_date") if ok("scenario.start_date") else None
     if start is not None and ok("scenario.rounds", "scenario.round_days"):
         span = (meta["rounds"] - 1) * meta["round_days"]
@@ -220,10 +228,9 @@ def _calendar(
         if kind in ("control_rule", "control_relief") and ok(f"{base}.instrument"):
             gov = govs.get(event["government"])
             held = ok(f"governments.{event['government']}.instruments")
-            if event["instrument"] not in CONTROL_INSTRUMENTS:
-                out.append(
-                    Problem(f"{base}.instrument", event["instrument"], "rare_earth, chips", "bad")
-                )
+            if event["instrument"] not in controls:
+                want = ", ".join(controls)
+                out.append(Problem(f"{base}.instrument", event["instrument"], want, "bad"))
             elif gov is not None and held and event["instrument"] not in gov["instruments"]:
                 out.append(
                     Problem(

@@ -3,7 +3,8 @@
 ``compile_config(data)`` turns the nested data of a validated scenario (defaults filled
 in, see ``scenario/spec.py``) into a ``ScenarioConfig``; ``Scenario.config`` holds it.
 Units are in the names (``_pct`` percent, ``_pp`` percentage points, ``_bn`` $bn).
-The economy's part reuses the economy's own types (``economy/params.py``).
+The economy's part reuses the economy's own types (``economy/params.py``); the export
+controls' fields are mapped by the registry entries that name them (``core/instruments.py``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from negotiation_sim.core import REGISTRY, control_instruments
 from negotiation_sim.economy.params import (
     CountryTrade,
     EconomyParams,
@@ -174,8 +176,7 @@ def compile_config(data: dict[str, Any]) -> ScenarioConfig:
             reroute_cost_pct=econ["reroute_cost"],
             reroute_response_per_pp=econ["reroute_response"],
             third_country_value_added=econ["third_country_value_added"],
-            rare_earth_cut=tuple(econ["rare_earth_cut"]),
-            chip_cut=tuple(econ["chip_cut"]),
+            control_cuts={i.name: tuple(econ[i.cut]) for i in control_instruments()},
             substitution_weeks=econ["substitution_weeks"],
             outage_ramp_weeks=econ["outage_ramp_weeks"],
             restock_rate=econ["restock_rate"],
@@ -221,7 +222,7 @@ def _government(gid: str, g: dict[str, Any]) -> GovernmentConfig:
             tariffs_pct=dict(g["tariffs"]),
             sector_tariffs_pct={k: dict(v) for k, v in g["sector_tariffs"].items()},
             reference_tariffs_pct=dict(g["reference_tariffs"]),
-            controls_held=tuple(i for i in instruments if i != "tariff"),
+            controls_held=tuple(i for i in instruments if REGISTRY[i].kind == "control"),
             control_levels=dict(g["controls"]),
             transship_enforcement=g["transship_enforcement"],
         ),
@@ -255,13 +256,10 @@ def _firm_group(g: dict[str, Any]) -> FirmGroup:
         export_spread=_span(g["export_spread"]),
         imports_bn=g["imports"],
         import_competing_bn=g["import_competing"],
-        rare_earth_dependence=_span(g["rare_earth_dependence"]),
-        stockpile_weeks=_span(g["stockpile_weeks"]),
-        tech_dependence=_span(g["tech_dependence"]),
-        tech_exports_bn=g["tech_exports"],
-        rare_earth_exports_bn=g["rare_earth_exports"],
         reroute_capacity=_span(g["reroute_capacity"]),
         political_weight=g["political_weight"],
+        spans={k: _span(g[k]) for i in control_instruments() for k in i.firm_spans},
+        amounts_bn={k: g[k] for i in control_instruments() for k in i.firm_amounts},
     )
 
 

@@ -193,8 +193,7 @@ def seed_variation(config: ScenarioConfig) -> SeedVariation:
 def firms_fixed(config: ScenarioConfig) -> bool:
     """Whether every firm of every group is drawn from a single value (no spread)."""
     for group in config.firms.values():
-        spans = (group.margin, group.export_spread, group.rare_earth_dependence,
-                 group.stockpile_weeks, group.tech_dependence, group.reroute_capacity)  # fmt: skip
+        spans = (group.margin, group.export_spread, group.reroute_capacity, *group.spans.values())
         if group.size_sigma > 0 or any(hi > lo for lo, hi in spans):
             return False
     return True
