@@ -20,7 +20,6 @@ from negotiation_sim.core import OUTCOMES
 from negotiation_sim.teaching.bots import play_class, random_policy, tit_for_tat
 from negotiation_sim.teaching.export import counted, is_dropout, played_by
 from negotiation_sim.teaching.moves import TeachingError
-from negotiation_sim.teaching.panels import outcome_label
 from negotiation_sim.teaching.room import RoomView, SeatSummary
 from negotiation_sim.teaching.service import get_service
 from negotiation_sim.teaching.sessions import SessionConfig
@@ -36,6 +35,7 @@ from negotiation_sim.teaching.widgets import (
     table,
     use_poll,
 )
+from negotiation_sim.views.words import outcome_label
 
 
 def qr_svg(url: str) -> str:

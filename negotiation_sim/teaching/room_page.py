@@ -25,7 +25,6 @@ from negotiation_sim.teaching.panels import (
     StagePanel,
     StatusPanel,
     move_text,
-    outcome_label,
 )
 from negotiation_sim.teaching.room import RoomView
 from negotiation_sim.teaching.service import get_service
@@ -38,6 +37,7 @@ from negotiation_sim.teaching.widgets import (
     room_path,
     use_poll,
 )
+from negotiation_sim.views.words import outcome_label
 
 ACTIONS = tuple(a.label for a in Action)
 
@@ -251,11 +251,11 @@ def MovePanel(view: RoomView, code: str, browser: str, act):
         # there so that the submit button keeps its place (and widget) between renders
         with solara.Column(gap="4px", style={"min-width": "0"}):
             if action.value is None:
-                Md("<span class='teach-muted'>Choose your move for this round.</span>")
+                Md("<span class='ns-muted'>Choose your move for this round.</span>")
             elif action.value != "hold":
                 values = ["auto", *seat.instruments]
                 with solara.Div(classes=["teach-row"]):
-                    Html("<span class='teach-muted'>with</span>")
+                    Html("<span class='ns-muted'>with</span>")
                     with solara.ToggleButtonsSingle(value=instrument, classes=["teach-instrument"]):
                         for inst in values:
                             label = "default" if inst == "auto" else instrument_words(inst)
@@ -264,7 +264,7 @@ def MovePanel(view: RoomView, code: str, browser: str, act):
                             )
                 step = seat.tariff_step
                 Md(
-                    f"<span class='teach-muted'>A tariff move shifts your tariffs by {step:g} "
+                    f"<span class='ns-muted'>A tariff move shifts your tariffs by {step:g} "
                     "points; a control move changes its level by one (0 none ... 3 "
                     "extraterritorial). *default* escalates the first instrument not at its "
                     "maximum, or concedes the one furthest above its floor.</span>"
@@ -337,7 +337,7 @@ def OfferForm(seat, own_offer, my_t, their_t, purchases, my_ctl, their_ctl):
     Md(
         f"**Your offer:** {seat.name} tariff {my_t.value:g}%, "
         f"{seat.partner_name} tariff {their_t.value:g}%. "
-        "<span class='teach-muted'>A deal is struck only if both "
+        "<span class='ns-muted'>A deal is struck only if both "
         "governments value it above carrying on; it can only lower tariffs "
         "and controls.</span>",
         classes=["teach-own-offer"],
