@@ -26,6 +26,7 @@ from negotiation_sim.teaching.sessions import SessionConfig
 from negotiation_sim.teaching.widgets import (
     Html,
     Md,
+    PageTitle,
     bar,
     base_path,
     browser_secret,
@@ -45,6 +46,7 @@ def qr_svg(url: str) -> str:
 
 @solara.component
 def InstructorPage():
+    PageTitle()
     service = get_service()
     router = solara.use_router()
     base = base_path(router.path)

@@ -10,6 +10,7 @@ No move is preselected: Submit waits until the student has chosen one.
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Callable
 
 import solara
@@ -31,6 +32,7 @@ from negotiation_sim.teaching.service import get_service
 from negotiation_sim.teaching.widgets import (
     Html,
     Md,
+    PageTitle,
     base_path,
     browser_secret,
     query,
@@ -40,11 +42,21 @@ from negotiation_sim.teaching.widgets import (
 from negotiation_sim.views.words import outcome_label
 
 ACTIONS = tuple(a.label for a in Action)
+#: the own-offer tariff sliders' step (percentage points)
+TARIFF_STEP = 0.5
+
+
+def end_labels(low: float, high: float, step: float) -> list[str]:
+    """A slider's tick labels with only its ends named, to one decimal (Solara's
+    ``tick_labels="end_points"`` prints the raw bounds, e.g. ``55.00000000000001``)."""
+    inner = max(0, math.ceil((high - low) / step) - 1)
+    return [f"{low:.1f}", *([""] * inner), f"{high:.1f}"]
 
 
 @solara.component
 def RoomPage():
     """A student's seat: the situation, the move form, the history and the debrief."""
+    PageTitle()
     router = solara.use_router()
     base = base_path(router.path)
     params = query(router)
@@ -295,24 +307,24 @@ def OfferForm(seat, own_offer, my_t, their_t, purchases, my_ctl, their_ctl):
     solara.Checkbox(label="Make my own offer instead", value=own_offer)
     if not own_offer.value:
         return
-    solara.SliderFloat(
-        f"My tariff on {seat.partner_name} (%)",
-        value=my_t,
-        min=0.0,
-        max=max(seat.my_tariff, seat.my_floor),
-        step=0.5,
-        thumb_label="always",
-        tick_labels="end_points",
-    )
-    solara.SliderFloat(
-        f"{seat.partner_name}'s tariff on us (%)",
-        value=their_t,
-        min=0.0,
-        max=max(seat.partner_tariff, seat.partner_floor),
-        step=0.5,
-        thumb_label="always",
-        tick_labels="end_points",
-    )
+    with solara.Column(gap="0px", classes=["teach-offer-tariffs"]):
+        for label, value, top in (
+            (f"My tariff on {seat.partner_name} (%)", my_t, max(seat.my_tariff, seat.my_floor)),
+            (
+                f"{seat.partner_name}'s tariff on us (%)",
+                their_t,
+                max(seat.partner_tariff, seat.partner_floor),
+            ),
+        ):
+            solara.SliderFloat(
+                label,
+                value=value,
+                min=0.0,
+                max=top,
+                step=TARIFF_STEP,
+                thumb_label="always",
+                tick_labels=end_labels(0.0, top, TARIFF_STEP),
+            )
     for levels, held, whose in (
         (my_ctl, seat.my_controls, "My"),
         (their_ctl, seat.partner_controls, f"{seat.partner_name}'s"),

@@ -24,11 +24,14 @@ from negotiation_sim.ui.html import lobby_chip, meter
 from negotiation_sim.ui.palette import OKABE_ITO
 
 POLL_SECONDS = 0.5
+#: the classroom's name: the browser tab's title (``PageTitle``) and the pages' header
+TITLE = "Negotiation classroom"
 
 #: the classroom's own layout, on top of the kit's CSS (``ui.css.CSS``, rendered by
 #: ``ui.components.KitStyle``), which styles tables, chips, meters, the stage matrix and
 #: muted text: the page and its header, the card grids (one column below 700 px), the
-#: move card's buttons and sliders, the room code and the join link.
+#: move card's buttons and sliders (room for the own-offer tariffs' value bubbles above
+#: and end labels below), the room code and the join link.
 CLASSROOM_CSS = f"""
 .teach-page {{ max-width: 1200px; width: 100%; margin: 0 auto; padding: 8px 16px 40px 16px;
   box-sizing: border-box; }}
@@ -46,6 +49,7 @@ CLASSROOM_CSS = f"""
 .teach-page .v-btn__content {{ white-space: normal; flex-shrink: 1; text-align: center;
   line-height: 1.25; padding: 4px 0; }}
 .teach-page .v-btn-toggle {{ flex-wrap: wrap; max-width: 100%; }}
+.teach-offer-tariffs .v-input__slider {{ margin: 46px 0 22px 0; }}
 .teach-row {{ display: flex; flex-wrap: wrap; align-items: center; gap: 6px 12px; }}
 .teach-scroll {{ overflow-x: auto; max-width: 100%; }}
 .teach-code {{ font-family: monospace; font-size: 2.2em; letter-spacing: 0.15em;
@@ -58,11 +62,19 @@ CLASSROOM_CSS = f"""
   .teach-grid, .teach-room-grid {{ grid-template-columns: minmax(0, 1fr); }}
   .teach-page .v-input__slider .v-input__slot {{ flex-wrap: wrap; }}
   .teach-page .v-input__slider .v-input__slot > .v-label {{ flex-basis: 100%;
-    margin-bottom: 28px; }}
+    margin-bottom: 34px; }}
+  .teach-offer-tariffs .v-input__slider {{ margin: 8px 0 22px 0; }}
   .teach-page {{ padding: 4px 8px 32px 8px; }}
   .teach-code {{ font-size: 1.8em; }}
 }}
 """
+
+
+@solara.component
+def PageTitle():
+    """The browser tab's title, ``TITLE``; rendered by each page, since Solara's router
+    names the tab after the route ("Room") and the deepest title wins."""
+    solara.Title(TITLE)
 
 
 # ---------------------------------------------------------------------- addresses
