@@ -55,6 +55,7 @@ CLASSROOM_CSS = f"""
 .teach-code {{ font-family: monospace; font-size: 2.2em; letter-spacing: 0.15em;
   font-weight: 700; overflow-wrap: anywhere; }}
 .teach-table {{ width: auto; margin: 4px 0 8px 0; }}
+.teach-stage {{ margin: 4px 0 8px 0; }}
 .teach-table tr.teach-you td {{ background: #fff3cd; font-weight: 600; }}
 .teach-qr svg {{ width: 132px; height: 132px; }}
 .teach-link {{ font-family: monospace; overflow-wrap: anywhere; }}
