@@ -36,6 +36,7 @@ from negotiation_sim.teaching.widgets import (
     table,
     use_poll,
 )
+from negotiation_sim.ui.components import Downloads
 from negotiation_sim.views.words import outcome_label
 
 
@@ -406,16 +407,20 @@ def ClassResults(class_code: str | None, version: Any = None):
             heads = ["Room", "Class", "Session", "Side 1", "Payoff 1", "Side 2", "Payoff 2"]
             Html(table([*heads, "Outcome"], game_rows, "teach-games"))
         name = class_code or "all"
-        with solara.Div(classes=["teach-row"]):
-            solara.FileDownload(
-                lambda: service.store.class_csv(class_code),
-                filename=f"class-results-{name}.csv",
-                label="Download class results (CSV)",
-                mime_type="text/csv",
-            )
-            solara.FileDownload(
-                lambda: service.store.rounds_csv(class_code),
-                filename=f"class-rounds-{name}.csv",
-                label="Download every round (CSV)",
-                mime_type="text/csv",
-            )
+        Downloads(
+            [
+                (
+                    "Download class results (CSV)",
+                    f"class-results-{name}.csv",
+                    lambda: service.store.class_csv(class_code),
+                    "text/csv",
+                ),
+                (
+                    "Download every round (CSV)",
+                    f"class-rounds-{name}.csv",
+                    lambda: service.store.rounds_csv(class_code),
+                    "text/csv",
+                ),
+            ],
+            "class-results",
+        )
