@@ -215,3 +215,35 @@ def test_the_standard_offer_is_the_protocols_at_the_seats_pressure():
     offer = game.standard_offer("north")
     assert offer.aspiration == pytest.approx(gov.strategy.aspiration(gov.pressure))
     assert offer.aspiration != pytest.approx(gov.strategy.aspiration(6 / 11))
+
+
+def test_the_seat_reads_the_model_through_the_views():
+    """The classroom's seat view, offer bounds and record take the kit's read models
+    (``views.seat_view``, ``views.firm_reports``, ``views.deal_counts``), and no
+    classroom module reads a party's configuration or the mechanism itself."""
+    from pathlib import Path
+
+    from negotiation_sim import teaching, views
+
+    game = Game("us_china_2025", seed=2, human_seats=["us"], opponent="TitForTat", rounds=6)
+    for move in ("escalate", "hold", "concede"):
+        game.submit("us", move)
+    for gid in game.parties:
+        kit = views.seat_view(game.model, gid)
+        seat = game.seat_view(gid)
+        assert (seat.my_floor, seat.partner_floor, seat.tariff_step, seat.max_tariff) == (
+            kit.floor_pct,
+            kit.partner_floor_pct,
+            kit.step_pp,
+            kit.max_tariff_pct,
+        )
+        assert seat.firms == list(kit.firms) == game.firm_reports(gid)
+        terms = game.offer_terms(gid)
+        assert (terms["my_floor"], terms["partner_floor"]) == (kit.floor_pct, kit.partner_floor_pct)
+    deals = views.deal_counts(game.model)
+    record = game.record()
+    assert (record["deals_struck"], record["deals_broken"]) == (deals.struck, deals.broken)
+    folder = Path(teaching.__file__).parent
+    for path in folder.glob("*.py"):
+        text = path.read_text()
+        assert "party.config" not in text and ".mechanism." not in text, path.name

@@ -3,6 +3,8 @@ no secret in them, escaped tables, the QR code, and the Play page's checks."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from negotiation_sim.teaching import pages, standalone, widgets
@@ -150,3 +152,25 @@ def test_a_debrief_without_a_rank_shows_each_strategys_whole_game():
     assert "No rank" in html and ">You<" not in html
     for c in d.counterfactuals:
         assert f'<td class="num">{c.payoff:.2f}</td>' in html
+
+
+def test_offer_slider_end_labels_are_rounded_and_as_many_as_solaras():
+    """The own-offer tariff sliders name their ends to one decimal, in as many tick
+    positions as Solara's ``end_points`` would give."""
+    from solara.components.slider import _produce_tick_labels
+
+    from negotiation_sim.teaching.room_page import end_labels
+
+    for top in (55.00000000000001, 33.139372822299656, 0.5, 20.0):
+        ours = end_labels(0.0, top, 0.5)
+        assert len(ours) == len(_produce_tick_labels("end_points", 0.0, top, 0.5))
+        assert ours[0] == "0.0" and ours[-1] == f"{top:.1f}" and not any(ours[1:-1])
+    assert end_labels(0.0, 55.00000000000001, 0.5)[-1] == "55.0"
+
+
+def test_the_title_is_written_once():
+    from negotiation_sim.teaching import pages, standalone, widgets
+
+    assert standalone.TITLE is pages.TITLE is widgets.TITLE
+    for module in (pages, standalone):
+        assert "Negotiation classroom" not in Path(module.__file__).read_text()

@@ -155,6 +155,21 @@ def test_path_count_of_ensembles():
     assert views.same_path_note(varied, ("us", "cn")) == ""
 
 
+def test_deal_counts_match_the_summary():
+    """The classroom's record counts deals as the run summary does."""
+    from negotiation_sim.run import summarize
+
+    for seed in (1, 2, 3):
+        model = played(rounds=20, seed=seed)
+        counts = views.deal_counts(model)
+        summary = summarize(model)
+        assert (counts.struck, counts.broken) == (
+            summary["deals_struck"],
+            summary["deals_broken"],
+        )
+    assert views.deal_counts(NegotiationModel(make_scenario(), rng=1)) == views.DealCounts(0, 0)
+
+
 # ---------------------------------------------------------------------- seat and firms
 def test_seat_view_reads_instruments_and_lobbying():
     model = played(rounds=3)
@@ -216,6 +231,21 @@ def test_stage_view_from_both_seats():
     for i in range(3):
         for j in range(3):
             assert us.best_reply(i, j) == (ua[i, j] >= ua[:, j].max() - 1e-9)
+
+
+def test_seat_stage_from_matrices():
+    """A stage game given from a seat: solved when the partner's payoffs are known, only
+    best replies without them."""
+    model = played(rounds=2)
+    ua, ub = model.stage_matrices()
+    full = views.seat_stage("us", "cn", ua, ub)
+    assert full == views.stage_view(model, "us")
+    blind = views.seat_stage("cn", "us", ub.T)
+    assert np.allclose(blind.mine, ub.T)
+    assert blind.theirs == () and blind.pure == () and blind.mixed == ()
+    for i in range(3):
+        for j in range(3):
+            assert blind.best_reply(i, j) == (ub.T[i, j] >= ub.T[:, j].max() - 1e-9)
 
 
 def test_recorded_stage_matches_the_model():

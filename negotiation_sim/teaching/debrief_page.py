@@ -8,10 +8,10 @@ from __future__ import annotations
 import solara
 
 from negotiation_sim.teaching.debrief import Debrief
-from negotiation_sim.teaching.panels import outcome_label
 from negotiation_sim.teaching.room import RoomView
 from negotiation_sim.teaching.service import get_service
 from negotiation_sim.teaching.widgets import Html, Md, bar, base_path, table
+from negotiation_sim.views.words import outcome_label
 
 
 @solara.component

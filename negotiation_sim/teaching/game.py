@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from negotiation_sim import views
 from negotiation_sim.abm.model import NegotiationModel, Overrides
 from negotiation_sim.core import CONTROL_LEVELS, Action, Move, Package
 from negotiation_sim.game.offers import build_offer, lasting_kind
@@ -323,15 +324,15 @@ class Game:
     def offer_terms(self, gid: str) -> dict[str, Any]:
         """Bounds for a student's own offer: current levels, floors and caps."""
         m = self.model
-        gov, partner = m.governments[gid], m.governments[self.partner_of(gid)]
+        seat = views.seat_view(m, gid, firms=False)
         neg = m.spec.data["negotiation"]
         return {
-            "my_tariff": m.tariff_on_partner(gov),
-            "partner_tariff": m.tariff_on_partner(partner),
-            "my_floor": gov.party.config.tariff_floor_pct,
-            "partner_floor": partner.party.config.tariff_floor_pct,
-            "my_controls": gov.controls,
-            "partner_controls": partner.controls,
+            "my_tariff": seat.tariff_pct,
+            "partner_tariff": seat.partner_tariff_pct,
+            "my_floor": seat.floor_pct,
+            "partner_floor": seat.partner_floor_pct,
+            "my_controls": seat.controls,
+            "partner_controls": seat.partner_controls,
             "max_purchases": neg["max_purchases"],
             "buyer": neg["buyer"] if neg["max_purchases"] > 0 else "",
         }
@@ -436,7 +437,7 @@ class Game:
 
     def firm_reports(self, gid: str) -> list[FirmReport]:
         """What each firm group of ``gid``'s country is lobbying for, and why."""
-        return seatview.firm_reports(self, gid)
+        return views.firm_reports(self.model, gid)
 
     def history(self, gid: str) -> list[RoundLine]:
         """Played rounds as seen from ``gid``'s seat (the partner's moves as perceived)."""
@@ -481,6 +482,7 @@ class Game:
                     "round_payoffs": [round(float(p), 6) for p in gov.payoffs],
                 }
             )
+        deals = views.deal_counts(m)
         outcomes = m.tracker.outcomes
         final = outcomes[-1] if outcomes else "ongoing"
         start = len(outcomes)
@@ -497,8 +499,8 @@ class Game:
             "parties": list(self.parties),
             "outcome": final,
             "outcome_round": start if outcomes else 0,
-            "deals_struck": m.mechanism.struck,
-            "deals_broken": m.mechanism.broken,
+            "deals_struck": deals.struck,
+            "deals_broken": deals.broken,
             "final_tariffs": {
                 g: round(m.tariff_on_partner(m.governments[g]), 4) for g in self.parties
             },

@@ -20,13 +20,13 @@ from negotiation_sim.core import OUTCOMES
 from negotiation_sim.teaching.bots import play_class, random_policy, tit_for_tat
 from negotiation_sim.teaching.export import counted, is_dropout, played_by
 from negotiation_sim.teaching.moves import TeachingError
-from negotiation_sim.teaching.panels import outcome_label
 from negotiation_sim.teaching.room import RoomView, SeatSummary
 from negotiation_sim.teaching.service import get_service
 from negotiation_sim.teaching.sessions import SessionConfig
 from negotiation_sim.teaching.widgets import (
     Html,
     Md,
+    PageTitle,
     bar,
     base_path,
     browser_secret,
@@ -36,6 +36,8 @@ from negotiation_sim.teaching.widgets import (
     table,
     use_poll,
 )
+from negotiation_sim.ui.components import Downloads
+from negotiation_sim.views.words import outcome_label
 
 
 def qr_svg(url: str) -> str:
@@ -45,6 +47,7 @@ def qr_svg(url: str) -> str:
 
 @solara.component
 def InstructorPage():
+    PageTitle()
     service = get_service()
     router = solara.use_router()
     base = base_path(router.path)
@@ -404,16 +407,20 @@ def ClassResults(class_code: str | None, version: Any = None):
             heads = ["Room", "Class", "Session", "Side 1", "Payoff 1", "Side 2", "Payoff 2"]
             Html(table([*heads, "Outcome"], game_rows, "teach-games"))
         name = class_code or "all"
-        with solara.Div(classes=["teach-row"]):
-            solara.FileDownload(
-                lambda: service.store.class_csv(class_code),
-                filename=f"class-results-{name}.csv",
-                label="Download class results (CSV)",
-                mime_type="text/csv",
-            )
-            solara.FileDownload(
-                lambda: service.store.rounds_csv(class_code),
-                filename=f"class-rounds-{name}.csv",
-                label="Download every round (CSV)",
-                mime_type="text/csv",
-            )
+        Downloads(
+            [
+                (
+                    "Download class results (CSV)",
+                    f"class-results-{name}.csv",
+                    lambda: service.store.class_csv(class_code),
+                    "text/csv",
+                ),
+                (
+                    "Download every round (CSV)",
+                    f"class-rounds-{name}.csv",
+                    lambda: service.store.rounds_csv(class_code),
+                    "text/csv",
+                ),
+            ],
+            "class-results",
+        )

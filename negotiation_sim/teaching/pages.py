@@ -19,9 +19,10 @@ import solara
 from negotiation_sim.teaching.instructor_page import InstructorPage
 from negotiation_sim.teaching.play_page import PlayPage
 from negotiation_sim.teaching.room_page import RoomPage
-from negotiation_sim.teaching.widgets import CSS, Html, base_path
+from negotiation_sim.teaching.widgets import CLASSROOM_CSS, TITLE, Html, base_path
+from negotiation_sim.ui.components import KitStyle
 
-__all__ = ["InstructorPage", "PlayPage", "RoomPage", "TeachingLayout"]
+__all__ = ["TITLE", "InstructorPage", "PlayPage", "RoomPage", "TeachingLayout"]
 
 
 @solara.component
@@ -29,9 +30,10 @@ def TeachingLayout(children: list | None = None):
     router = solara.use_router()
     base = base_path(router.path)
     with solara.Column(gap="0px", style={"min-height": "100vh"}) as main:
-        solara.Style(CSS)
+        KitStyle()
+        solara.Style(CLASSROOM_CSS)
         Html(
-            '<div class="teach-header"><span class="teach-title">Negotiation classroom</span>'
+            f'<div class="teach-header"><span class="teach-title">{html.escape(TITLE)}</span>'
             f'<a href="{html.escape(base or "/")}">Play</a>'
             f'<a href="{html.escape(base)}/instructor">Instructor</a></div>'
         )

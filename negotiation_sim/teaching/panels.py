@@ -5,25 +5,21 @@ room's notices."""
 from __future__ import annotations
 
 import html
-from typing import Any
 
 import solara
 
-from negotiation_sim.core import CONTROL_LEVELS, OUTCOME_INFO, Action
+from negotiation_sim.core import CONTROL_LEVELS, Action
 from negotiation_sim.teaching.moves import instrument_words
 from negotiation_sim.teaching.narrate import news_text
 from negotiation_sim.teaching.room import RoomView
 from negotiation_sim.teaching.seatview import SeatView
-from negotiation_sim.teaching.widgets import Html, Md, Raw, chip, table
+from negotiation_sim.teaching.widgets import Html, Md, chip, table
+from negotiation_sim.ui.components import StageMatrix
+from negotiation_sim.views.stage import seat_stage
+from negotiation_sim.views.words import outcome_label
 
 ACTIONS = tuple(a.label for a in Action)
 PAST = {"escalate": "escalated", "hold": "held", "concede": "conceded"}
-
-
-def outcome_label(outcome: str) -> str:
-    """``Trade war`` for ``trade_war`` (``core.OUTCOME_INFO``)."""
-    info = OUTCOME_INFO.get(outcome)
-    return info.label if info is not None else outcome.replace("_", " ").capitalize()
 
 
 def control_text(controls: dict[str, int]) -> str:
@@ -95,29 +91,28 @@ def StatusPanel(view: RoomView):
 
 @solara.component
 def StagePanel(seat: SeatView):
-    mine = seat.stage_mine
-    theirs = seat.stage_partner
-    rows, classes = [], []
-    for i, a in enumerate(ACTIONS):
-        row: list[Any] = [a.capitalize()]
-        for j in range(3):
-            col = [mine[k][j] for k in range(3)]
-            best = mine[i][j] >= max(col) - 1e-9
-            cell = f"{mine[i][j]:+.2f}" + (f" / {theirs[i][j]:+.2f}" if theirs else "")
-            row.append(Raw(f'<span class="teach-best">{cell} ★</span>') if best else cell)
-        rows.append(row)
-        classes.append("")
-    heads = ["You ↓ / " + seat.partner_name + " →", *[a.capitalize() for a in ACTIONS]]
+    """What each choice pays this round: the kit's stage matrix from the seat (its best
+    replies starred; the partner's payoffs only where the room shows them)."""
+    mine, theirs = seat.stage_mine, seat.stage_partner
+    stage = seat_stage(seat.gid, seat.partner, mine, theirs)
     last = seat.last.partner_move.split(":")[0] if seat.last else "hold"
     j = ACTIONS.index(last) if last in ACTIONS else 1
     costs = ", ".join(f"{a} {mine[i][j]:+.2f}" for i, a in enumerate(ACTIONS))
     partner = html.escape(seat.partner_name)
     if_they = f"If {partner} repeats its last move ({last})" if seat.last else f"If {partner} holds"
     with solara.Card("What each choice pays this round", classes=["teach-stage-card"]):
-        Html(table(heads, rows, "teach-stage"))
+        StageMatrix(
+            stage,
+            "You",
+            seat.partner_name,
+            show_theirs=theirs is not None,
+            marks=False,
+            corner=f"You ↓ / {seat.partner_name} →",
+            classes=["teach-scroll", "teach-stage"],
+        )
         Md(
-            "<span class='teach-muted'>Your payoff this round for each pair of moves"
-            + (f" (yours / {html.escape(seat.partner_name)}'s)" if theirs else "")
+            "<span class='ns-muted'>Your payoff this round for each pair of moves"
+            + (f" (yours / {partner}'s)" if theirs else "")
             + ", estimated from the policies in force now; this round's scheduled "
             "events, deal value and offers are left out. ★ marks your best reply to each "
             f"move of {partner}. {if_they}: {costs}.</span>"
@@ -132,15 +127,10 @@ def FirmsPanel(seat: SeatView):
             return
         rows = []
         for f in seat.firms:
-            verdict = {
-                "escalate": "push to escalate",
-                "concede": "push to concede",
-                "quiet": "no strong view",
-            }[f.verdict]
             rows.append(
                 [
                     f"{f.label}, {f.firms} firms",
-                    chip(f.verdict, verdict),
+                    chip(f.verdict),
                     f"{100 * f.profit_change:+.1f}%",
                     "; ".join(f.reasons) or "-",
                 ]
@@ -148,7 +138,7 @@ def FirmsPanel(seat: SeatView):
         Html(table(["Sector", "Lobbying", "Profit vs free trade", "Why"], rows))
         lean = "escalation" if seat.lobbying > 0 else "concession"
         Md(
-            f"<span class='teach-muted'>On balance your firms lean toward {lean} "
+            f"<span class='ns-muted'>On balance your firms lean toward {lean} "
             f"(lobbying index {seat.lobbying:+.2f}, from -1 to +1).</span>"
         )
 

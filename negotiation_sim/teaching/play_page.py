@@ -15,7 +15,14 @@ from negotiation_sim.scenario import ScenarioError, list_scenarios, load_scenari
 from negotiation_sim.teaching.moves import TeachingError, library_strategies
 from negotiation_sim.teaching.service import get_service
 from negotiation_sim.teaching.sessions import SessionConfig, adhoc_config
-from negotiation_sim.teaching.widgets import Md, base_path, browser_secret, query, room_path
+from negotiation_sim.teaching.widgets import (
+    Md,
+    PageTitle,
+    base_path,
+    browser_secret,
+    query,
+    room_path,
+)
 
 SCENARIO_DEFAULT = "(the scenario's own)"
 
@@ -68,6 +75,7 @@ def play_config(
 @solara.component
 def PlayPage():
     """Start page: join with a code, play the computer, or open a room for two."""
+    PageTitle()
     router = solara.use_router()
     base = base_path(router.path)
     service = get_service()

@@ -10,6 +10,7 @@ No move is preselected: Submit waits until the student has chosen one.
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Callable
 
 import solara
@@ -25,26 +26,37 @@ from negotiation_sim.teaching.panels import (
     StagePanel,
     StatusPanel,
     move_text,
-    outcome_label,
 )
 from negotiation_sim.teaching.room import RoomView
 from negotiation_sim.teaching.service import get_service
 from negotiation_sim.teaching.widgets import (
     Html,
     Md,
+    PageTitle,
     base_path,
     browser_secret,
     query,
     room_path,
     use_poll,
 )
+from negotiation_sim.views.words import outcome_label
 
 ACTIONS = tuple(a.label for a in Action)
+#: the own-offer tariff sliders' step (percentage points)
+TARIFF_STEP = 0.5
+
+
+def end_labels(low: float, high: float, step: float) -> list[str]:
+    """A slider's tick labels with only its ends named, to one decimal (Solara's
+    ``tick_labels="end_points"`` prints the raw bounds, e.g. ``55.00000000000001``)."""
+    inner = max(0, math.ceil((high - low) / step) - 1)
+    return [f"{low:.1f}", *([""] * inner), f"{high:.1f}"]
 
 
 @solara.component
 def RoomPage():
     """A student's seat: the situation, the move form, the history and the debrief."""
+    PageTitle()
     router = solara.use_router()
     base = base_path(router.path)
     params = query(router)
@@ -251,11 +263,11 @@ def MovePanel(view: RoomView, code: str, browser: str, act):
         # there so that the submit button keeps its place (and widget) between renders
         with solara.Column(gap="4px", style={"min-width": "0"}):
             if action.value is None:
-                Md("<span class='teach-muted'>Choose your move for this round.</span>")
+                Md("<span class='ns-muted'>Choose your move for this round.</span>")
             elif action.value != "hold":
                 values = ["auto", *seat.instruments]
                 with solara.Div(classes=["teach-row"]):
-                    Html("<span class='teach-muted'>with</span>")
+                    Html("<span class='ns-muted'>with</span>")
                     with solara.ToggleButtonsSingle(value=instrument, classes=["teach-instrument"]):
                         for inst in values:
                             label = "default" if inst == "auto" else instrument_words(inst)
@@ -264,7 +276,7 @@ def MovePanel(view: RoomView, code: str, browser: str, act):
                             )
                 step = seat.tariff_step
                 Md(
-                    f"<span class='teach-muted'>A tariff move shifts your tariffs by {step:g} "
+                    f"<span class='ns-muted'>A tariff move shifts your tariffs by {step:g} "
                     "points; a control move changes its level by one (0 none ... 3 "
                     "extraterritorial). *default* escalates the first instrument not at its "
                     "maximum, or concedes the one furthest above its floor.</span>"
@@ -295,24 +307,24 @@ def OfferForm(seat, own_offer, my_t, their_t, purchases, my_ctl, their_ctl):
     solara.Checkbox(label="Make my own offer instead", value=own_offer)
     if not own_offer.value:
         return
-    solara.SliderFloat(
-        f"My tariff on {seat.partner_name} (%)",
-        value=my_t,
-        min=0.0,
-        max=max(seat.my_tariff, seat.my_floor),
-        step=0.5,
-        thumb_label="always",
-        tick_labels="end_points",
-    )
-    solara.SliderFloat(
-        f"{seat.partner_name}'s tariff on us (%)",
-        value=their_t,
-        min=0.0,
-        max=max(seat.partner_tariff, seat.partner_floor),
-        step=0.5,
-        thumb_label="always",
-        tick_labels="end_points",
-    )
+    with solara.Column(gap="0px", classes=["teach-offer-tariffs"]):
+        for label, value, top in (
+            (f"My tariff on {seat.partner_name} (%)", my_t, max(seat.my_tariff, seat.my_floor)),
+            (
+                f"{seat.partner_name}'s tariff on us (%)",
+                their_t,
+                max(seat.partner_tariff, seat.partner_floor),
+            ),
+        ):
+            solara.SliderFloat(
+                label,
+                value=value,
+                min=0.0,
+                max=top,
+                step=TARIFF_STEP,
+                thumb_label="always",
+                tick_labels=end_labels(0.0, top, TARIFF_STEP),
+            )
     for levels, held, whose in (
         (my_ctl, seat.my_controls, "My"),
         (their_ctl, seat.partner_controls, f"{seat.partner_name}'s"),
@@ -337,7 +349,7 @@ def OfferForm(seat, own_offer, my_t, their_t, purchases, my_ctl, their_ctl):
     Md(
         f"**Your offer:** {seat.name} tariff {my_t.value:g}%, "
         f"{seat.partner_name} tariff {their_t.value:g}%. "
-        "<span class='teach-muted'>A deal is struck only if both "
+        "<span class='ns-muted'>A deal is struck only if both "
         "governments value it above carrying on; it can only lower tariffs "
         "and controls.</span>",
         classes=["teach-own-offer"],

@@ -9,27 +9,15 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import numpy as np
-
-from negotiation_sim.core import CONTROL_COLUMNS, CONTROL_LEVELS, Package, stance_word
+from negotiation_sim.core import Package
 from negotiation_sim.game.calendar import event_round
+from negotiation_sim.views import seat as kit_seat
+from negotiation_sim.views.firms import FirmReport, firm_reports
 
 if TYPE_CHECKING:
-    from negotiation_sim.abm.model import NegotiationModel
     from negotiation_sim.teaching.game import Game
 
-
-@dataclass(frozen=True)
-class FirmReport:
-    """What one firm group of the student's country is saying."""
-
-    group: str
-    label: str
-    firms: int
-    stance: float  # political-weighted mean stance, > 0 pushes for escalation
-    profit_change: float  # group profit change vs free trade, fraction
-    verdict: str  # "escalate", "concede" or "quiet"
-    reasons: tuple[str, ...]
+__all__ = ["FirmReport", "RoundLine", "SeatView", "UpcomingEvent", "seat_view"]
 
 
 @dataclass(frozen=True)
@@ -119,78 +107,6 @@ def calendar_events(game: Game) -> list[UpcomingEvent]:
     return sorted(out, key=lambda e: e.round)
 
 
-def firm_reports(game: Game, gid: str) -> list[FirmReport]:
-    """What each firm group of ``gid``'s country is lobbying for, and why."""
-    m = game.model
-    world, pop, table = m.world, m.population, m.world.firms
-    gov = m.governments[gid]
-    partner = m.governments[game.partner_of(gid)]
-    c = m.index[gid]
-    reports = []
-    if m.round == 0:
-        return reports
-    my_tariffs = gov.tariffs.get(partner.gid, {})
-    their_tariffs = partner.tariffs.get(gid, {})
-    for g, group in enumerate(world.groups):
-        sel = (table.group == g) & (table.country == c)
-        if not sel.any():
-            continue
-        weights = table.political_weight[sel]
-        stance = float(np.average(pop.stance[sel], weights=weights)) if weights.sum() else 0.0
-        base = float(pop.base[sel].sum())
-        change = float(pop.delta[sel].sum()) / base if base > 0 else 0.0
-        sector = world.group_sector[g]
-        reasons = _reasons(m, sel, sector, gov, partner, my_tariffs, their_tariffs)
-        verdict = stance_word(stance)
-        roles = _roles(table, sel)
-        label = f"{sector.replace('_', ' ').capitalize()} ({', '.join(roles) or 'firms'})"
-        reports.append(
-            FirmReport(group, label, int(sel.sum()), stance, change, verdict, tuple(reasons))
-        )
-    return sorted(reports, key=lambda r: r.stance)
-
-
-def _reasons(m, sel, sector, gov, partner, my_tariffs, their_tariffs) -> list[str]:
-    table, state = m.world.firms, m.population.state
-    p_name, levels = partner.name, m.policy.controls
-    out = []
-    if table.exports_free[sel].sum() > 0:
-        t = their_tariffs.get(sector)
-        if t is not None:
-            out.append(f"{p_name}'s {t:.0f}% tariff hits their exports")
-    if table.competing[sel].sum() > 0:
-        t = my_tariffs.get(sector)
-        if t is not None and t > 0.5:
-            out.append(f"our {t:.0f}% tariff shields them from imports")
-        elif t is not None:
-            out.append("no tariff of ours shields them from imports any more")
-    if table.imports_free[sel].sum() > 0:
-        t = my_tariffs.get(sector)
-        if t is not None:
-            out.append(f"they pay our {t:.0f}% tariff on the goods they import")
-    dependent = sel & (table.rare_earth_dependence > 0)
-    if dependent.any():
-        short = int(np.count_nonzero(state.short_weeks[dependent] > 0))
-        stock = float(np.median(state.stockpile[dependent]))
-        re_level = max(int(levels[i, CONTROL_COLUMNS["rare_earth"]]) for i in _holders(m, 0))
-        text = f"rare-earth stockpiles at about {stock:.0f} weeks"
-        if re_level:
-            text += f" under {CONTROL_LEVELS[re_level]} controls"
-        if short:
-            text += f"; {short} firms already short"
-        out.append(text)
-    if table.tech_exports[sel].sum() > 0 and "chips" in gov.controls:
-        level = gov.controls["chips"]
-        out.append(f"our chip controls ({CONTROL_LEVELS[level]}) limit their sales to {p_name}")
-    if table.tech_dependence[sel].sum() > 0 and "chips" in partner.controls:
-        level = partner.controls["chips"]
-        out.append(f"they need chips that {p_name} controls ({CONTROL_LEVELS[level]})")
-    if table.rare_earth_exports[sel].sum() > 0 and "rare_earth" in gov.controls:
-        level = gov.controls["rare_earth"]
-        out.append(f"our rare-earth controls ({CONTROL_LEVELS[level]}) limit their sales")
-    return out
-
-
 def history(game: Game, gid: str) -> list[RoundLine]:
     """Played rounds as seen from ``gid``'s seat (the partner's moves as perceived)."""
     table = game.model.datacollector.tables["rounds"]
@@ -225,7 +141,7 @@ def seat_view(game: Game, gid: str, stage: bool = True, partner_stage: bool = Fa
     gov = m.governments[gid]
     pid = game.partner_of(gid)
     partner = m.governments[pid]
-    deal = m.deal
+    kit = kit_seat.seat_view(m, gid, firms=False)
     nxt = game.round
     upcoming = [e for e in game.events if e.round >= nxt]
     deadline = m.calendar.rounds_to_deadline(nxt)
@@ -250,18 +166,18 @@ def seat_view(game: Game, gid: str, stage: bool = True, partner_stage: bool = Fa
         finished=game.finished,
         outcome=m.outcome,
         instruments=gov.instruments,
-        my_tariff=m.tariff_on_partner(gov),
-        partner_tariff=m.tariff_on_partner(partner),
-        my_floor=gov.party.config.tariff_floor_pct,
-        partner_floor=partner.party.config.tariff_floor_pct,
-        max_tariff=100.0 * m.world.max_tariff,
-        tariff_step=gov.party.config.tariff_step_pp,
-        my_controls=gov.controls,
-        partner_controls=partner.controls,
-        deal=deal.kind if deal is not None else None,
-        deal_expires=deal.expires_round if deal is not None else None,
-        lobbying=m.population.lobbying(gov.index),
-        firms=firm_reports(game, gid),
+        my_tariff=kit.tariff_pct,
+        partner_tariff=kit.partner_tariff_pct,
+        my_floor=kit.floor_pct,
+        partner_floor=kit.partner_floor_pct,
+        max_tariff=kit.max_tariff_pct,
+        tariff_step=kit.step_pp,
+        my_controls=kit.controls,
+        partner_controls=kit.partner_controls,
+        deal=kit.deal,
+        deal_expires=kit.deal_expires,
+        lobbying=kit.lobbying,
+        firms=firm_reports(m, gid),
         upcoming=upcoming,
         rounds_to_deadline=deadline,
         history=history(game, gid),
@@ -276,23 +192,3 @@ def seat_view(game: Game, gid: str, stage: bool = True, partner_stage: bool = Fa
         buyer=neg["buyer"] if neg["max_purchases"] > 0 else "",
         seed=game.seed,
     )
-
-
-def _holders(m: NegotiationModel, col: int) -> list[int]:
-    holders = [int(i) for i in np.flatnonzero(m.world.holds[:, col])]
-    return holders or [0]
-
-
-def _roles(table, sel) -> list[str]:
-    roles = []
-    if table.exports_free[sel].sum() > 0:
-        roles.append("exporters")
-    if table.competing[sel].sum() > 0:
-        roles.append("import-competing")
-    if table.imports_free[sel].sum() > 0:
-        roles.append("importers")
-    if table.tech_exports[sel].sum() > 0:
-        roles.append("tech sellers")
-    if table.rare_earth_exports[sel].sum() > 0:
-        roles.append("rare-earth producers")
-    return roles

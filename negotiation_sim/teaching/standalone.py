@@ -8,7 +8,7 @@ mount them in a larger app, put them under a route of their own, e.g.
 prefix from the address.
 
 Importing it configures the Solara server as the app does (``ui.server.configure_server``:
-the page title, no "runs on Solara" badge, no samesite-cookie warning).
+the page title ``pages.TITLE``, no "runs on Solara" badge, no samesite-cookie warning).
 
 Environment: ``NEGOTIATION_SIM_INSTRUCTOR_TOKEN`` (instructor passphrase),
 ``NEGOTIATION_SIM_DATA_DIR`` (the classroom database), ``NEGOTIATION_SIM_SESSIONS_DIR`` (extra
@@ -20,11 +20,15 @@ from __future__ import annotations
 
 import solara
 
-from negotiation_sim.teaching.pages import InstructorPage, PlayPage, RoomPage, TeachingLayout
+from negotiation_sim.teaching.pages import (
+    TITLE,
+    InstructorPage,
+    PlayPage,
+    RoomPage,
+    TeachingLayout,
+)
 from negotiation_sim.ui.server import configure_server
 
-#: the browser tab's title (the pages' header names the classroom the same way)
-TITLE = "Negotiation classroom"
 configure_server(TITLE)
 
 routes = [

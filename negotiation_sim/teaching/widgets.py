@@ -20,54 +20,62 @@ from typing import Any
 import markdown
 import solara
 
-POLL_SECONDS = 0.5
+from negotiation_sim.ui.html import lobby_chip, meter
+from negotiation_sim.ui.palette import OKABE_ITO
 
-CSS = """
-.teach-page { max-width: 1200px; width: 100%; margin: 0 auto; padding: 8px 16px 40px 16px;
-  box-sizing: border-box; }
-.teach-header { display: flex; flex-wrap: wrap; align-items: baseline; gap: 8px 24px;
-  padding: 10px 16px; background: #0072B2; color: white; }
-.teach-header a { color: white; }
-.teach-header .teach-title { font-size: 1.3em; font-weight: 600; }
-.teach-grid { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 16px;
-  align-items: start; }
-.teach-room-grid { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr);
-  gap: 16px; align-items: start; }
-.teach-stack { display: flex; flex-direction: column; gap: 12px; min-width: 0; }
-.teach-page .v-card__title { word-break: normal; overflow-wrap: break-word; hyphens: auto; }
-.teach-page .v-btn { max-width: 100%; height: auto !important; min-height: 36px; }
-.teach-page .v-btn__content { white-space: normal; flex-shrink: 1; text-align: center;
-  line-height: 1.25; padding: 4px 0; }
-.teach-page .v-btn-toggle { flex-wrap: wrap; max-width: 100%; }
-.teach-row { display: flex; flex-wrap: wrap; align-items: center; gap: 6px 12px; }
-.teach-scroll { overflow-x: auto; max-width: 100%; }
-.teach-code { font-family: monospace; font-size: 2.2em; letter-spacing: 0.15em;
-  font-weight: 700; overflow-wrap: anywhere; }
-.teach-table { border-collapse: collapse; margin: 4px 0 8px 0; }
-.teach-table th, .teach-table td { border: 1px solid #ccc; padding: 3px 8px;
-  text-align: left; vertical-align: top; }
-.teach-table th { background: #f2f2f2; }
-.teach-table td.num { text-align: right; font-variant-numeric: tabular-nums; }
-.teach-table tr.teach-you td { background: #fff3cd; font-weight: 600; }
-.teach-best { font-weight: 700; }
-.teach-chip { display: inline-block; padding: 0 8px; border-radius: 10px;
-  font-size: 0.9em; border: 1px solid #999; }
-.teach-escalate { background: #D55E00; color: white; border-color: #D55E00; }
-.teach-concede { background: #009E73; color: white; border-color: #009E73; }
-.teach-quiet { background: #eee; color: #000; }
-.teach-bar { display: inline-block; height: 12px; background: #0072B2; }
-.teach-muted { color: #555; font-size: 0.92em; }
-.teach-qr svg { width: 132px; height: 132px; }
-.teach-link { font-family: monospace; overflow-wrap: anywhere; }
-@media (max-width: 700px) {
-  .teach-grid, .teach-room-grid { grid-template-columns: minmax(0, 1fr); }
-  .teach-page .v-input__slider .v-input__slot { flex-wrap: wrap; }
-  .teach-page .v-input__slider .v-input__slot > .v-label { flex-basis: 100%;
-    margin-bottom: 28px; }
-  .teach-page { padding: 4px 8px 32px 8px; }
-  .teach-code { font-size: 1.8em; }
-}
+POLL_SECONDS = 0.5
+#: the classroom's name: the browser tab's title (``PageTitle``) and the pages' header
+TITLE = "Negotiation classroom"
+
+#: the classroom's own layout, on top of the kit's CSS (``ui.css.CSS``, rendered by
+#: ``ui.components.KitStyle``), which styles tables, chips, meters, the stage matrix and
+#: muted text: the page and its header, the card grids (one column below 700 px), the
+#: move card's buttons and sliders (room for the own-offer tariffs' value bubbles above
+#: and end labels below), the room code and the join link.
+CLASSROOM_CSS = f"""
+.teach-page {{ max-width: 1200px; width: 100%; margin: 0 auto; padding: 8px 16px 40px 16px;
+  box-sizing: border-box; }}
+.teach-header {{ display: flex; flex-wrap: wrap; align-items: baseline; gap: 8px 24px;
+  padding: 10px 16px; background: {OKABE_ITO["blue"]}; color: white; }}
+.teach-header a {{ color: white; }}
+.teach-header .teach-title {{ font-size: 1.3em; font-weight: 600; }}
+.teach-grid {{ display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 16px;
+  align-items: start; }}
+.teach-room-grid {{ display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr);
+  gap: 16px; align-items: start; }}
+.teach-stack {{ display: flex; flex-direction: column; gap: 12px; min-width: 0; }}
+.teach-page .v-card__title {{ word-break: normal; overflow-wrap: break-word; hyphens: auto; }}
+.teach-page .v-btn {{ max-width: 100%; height: auto !important; min-height: 36px; }}
+.teach-page .v-btn__content {{ white-space: normal; flex-shrink: 1; text-align: center;
+  line-height: 1.25; padding: 4px 0; }}
+.teach-page .v-btn-toggle {{ flex-wrap: wrap; max-width: 100%; }}
+.teach-offer-tariffs .v-input__slider {{ margin: 46px 0 22px 0; }}
+.teach-row {{ display: flex; flex-wrap: wrap; align-items: center; gap: 6px 12px; }}
+.teach-scroll {{ overflow-x: auto; max-width: 100%; }}
+.teach-code {{ font-family: monospace; font-size: 2.2em; letter-spacing: 0.15em;
+  font-weight: 700; overflow-wrap: anywhere; }}
+.teach-table {{ width: auto; margin: 4px 0 8px 0; }}
+.teach-stage {{ margin: 4px 0 8px 0; }}
+.teach-table tr.teach-you td {{ background: #fff3cd; font-weight: 600; }}
+.teach-qr svg {{ width: 132px; height: 132px; }}
+.teach-link {{ font-family: monospace; overflow-wrap: anywhere; }}
+@media (max-width: 700px) {{
+  .teach-grid, .teach-room-grid {{ grid-template-columns: minmax(0, 1fr); }}
+  .teach-page .v-input__slider .v-input__slot {{ flex-wrap: wrap; }}
+  .teach-page .v-input__slider .v-input__slot > .v-label {{ flex-basis: 100%;
+    margin-bottom: 34px; }}
+  .teach-offer-tariffs .v-input__slider {{ margin: 8px 0 22px 0; }}
+  .teach-page {{ padding: 4px 8px 32px 8px; }}
+  .teach-code {{ font-size: 1.8em; }}
+}}
 """
+
+
+@solara.component
+def PageTitle():
+    """The browser tab's title, ``TITLE``; rendered by each page, since Solara's router
+    names the tab after the route ("Room") and the deepest title wins."""
+    solara.Title(TITLE)
 
 
 # ---------------------------------------------------------------------- addresses
@@ -200,7 +208,7 @@ def table(headers: list[str], rows: list[list[Any]], classes: str = "", row_clas
                 cells.append(f"<td>{html.escape(str(cell))}</td>")
         body.append(f"<tr{cls}>{''.join(cells)}</tr>")
     return (
-        f'<div class="teach-scroll"><table class="teach-table {classes}"><thead><tr>{head}'
+        f'<div class="teach-scroll"><table class="ns-table teach-table {classes}"><thead><tr>{head}'
         f"</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
     )
 
@@ -216,9 +224,11 @@ def Md(text: str, classes: list[str] | None = None):
     return Html(markdown.markdown(text, extensions=["tables"]), classes=classes)
 
 
-def chip(verdict: str, text: str) -> Raw:
-    return Raw(f'<span class="teach-chip teach-{verdict}">{html.escape(text)}</span>')
+def chip(verdict: str) -> Raw:
+    """Which way firms push (``core.stance_word``), as the kit's lobbying chip."""
+    return Raw(lobby_chip(verdict))
 
 
 def bar(share: float) -> Raw:
-    return Raw(f'<span class="teach-bar" style="width:{int(120 * share)}px"></span>')
+    """A share in [0, 1] as the kit's meter."""
+    return Raw(meter(share, OKABE_ITO["blue"]))

@@ -25,9 +25,13 @@ def OutcomeBanner(outcome: str, text: str, detail: str = "", round_: int | None 
 
 @solara.component
 def StageMatrix(stage: StageView, row_name: str, col_name: str, show_theirs: bool = True,
-                marks: bool = True):  # fmt: skip
+                marks: bool = True, corner: str | None = None,
+                classes: list[str] | None = None):  # fmt: skip
+    """The stage game (``ui.html.stage_matrix``) in a ``div`` with ``classes``."""
     solara.HTML(
-        tag="div", unsafe_innerHTML=h.stage_matrix(stage, row_name, col_name, show_theirs, marks)
+        tag="div",
+        unsafe_innerHTML=h.stage_matrix(stage, row_name, col_name, show_theirs, marks, corner),
+        classes=classes or [],
     )
 
 

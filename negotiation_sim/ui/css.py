@@ -1,6 +1,6 @@
 """The CSS of the shared kit (classes ``ns-*``): banner, notes, chips, swatches, meters,
-tables, the stage matrix, error boxes and help captions. Front ends add their own
-layout on top."""
+tables (``td.num`` right-aligned), the stage matrix, error boxes, help captions and
+muted inline text. Front ends add their own layout on top."""
 
 CSS = """
 .ns-banner { padding: 9px 16px; border-radius: 6px; font-size: 16.5px; line-height: 1.35; }
@@ -9,6 +9,7 @@ CSS = """
 .ns-note { border: 1px solid #b58900; background: #fff8e1; color: #3d2f00; padding: 6px 10px;
     border-radius: 5px; font-size: 13.5px; line-height: 1.35; margin: 4px 0; }
 .ns-help { font-size: 12.5px; color: #444; line-height: 1.3; margin: 2px 0 10px 0; }
+.ns-muted { color: #555; font-size: 0.92em; }
 .ns-caption { font-size: 12.5px; color: #333; margin: 2px 0 8px 0; line-height: 1.35; }
 .ns-chip { display: inline-block; padding: 0 8px; border-radius: 10px; font-size: 0.9em;
     border: 1px solid #999; white-space: nowrap; }
@@ -23,6 +24,7 @@ CSS = """
 .ns-table th, .ns-table td { border-bottom: 1px solid #ddd; padding: 3px 6px;
     text-align: left; vertical-align: top; }
 .ns-table th { background: #f3f3f3; position: sticky; top: 0; }
+.ns-table td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .ns-matrix { border-collapse: collapse; font-size: 13.5px; }
 .ns-matrix th, .ns-matrix td { border: 1px solid #bbb; padding: 5px 8px; text-align: center; }
 .ns-matrix th { background: #f3f3f3; }

@@ -82,11 +82,16 @@ def stage_matrix(
     col_name: str,
     show_theirs: bool = True,
     marks: bool = True,
+    corner: str | None = None,
 ) -> str:
     """The 3x3 stage game as a table: rows are ``row_name``'s actions, columns the
-    partner's; each cell the payoffs (mine / theirs). ``marks`` flags Nash equilibria
-    (★ Nash, shaded) and the moves played (● played, outlined); without equilibria
-    shown, ★ marks my best reply to each of the partner's moves."""
+    partner's; each cell the payoffs (mine / theirs; only mine when ``show_theirs`` is
+    off or the stage has no partner payoffs). ``marks`` flags Nash equilibria (★ Nash,
+    shaded) and the moves played (● played, outlined); without equilibria shown, ★
+    marks my best reply to each of the partner's moves. ``corner`` is the top-left
+    cell's text (``"row / col"`` by default)."""
+    show_theirs = show_theirs and bool(stage.theirs)
+    corner = f"{row_name} / {col_name}" if corner is None else corner
     actions = [a.label for a in Action]
     head = "".join(f"<th>{esc(col_name)} {MOVE_SYMBOLS[a]} {a}</th>" for a in actions)
     rows = []
@@ -112,8 +117,8 @@ def stage_matrix(
             f"<tr><th>{esc(row_name)} {MOVE_SYMBOLS[row_act]} {row_act}</th>{''.join(cells)}</tr>"
         )
     table = (
-        f"<table class='ns-matrix' aria-label='stage game payoffs'><tr><th>{esc(row_name)} / "
-        f"{esc(col_name)}</th>{head}</tr>{''.join(rows)}</table>"
+        f"<table class='ns-matrix' aria-label='stage game payoffs'><tr><th>{esc(corner)}"
+        f"</th>{head}</tr>{''.join(rows)}</table>"
     )
     if not marks:
         return table

@@ -18,7 +18,15 @@ from negotiation_sim.views.record import (
     tariff_column,
     welfare_column,
 )
-from negotiation_sim.views.run_info import EventInfo, GroupInfo, RunInfo, calendar_events, run_info
+from negotiation_sim.views.run_info import (
+    DealCounts,
+    EventInfo,
+    GroupInfo,
+    RunInfo,
+    calendar_events,
+    deal_counts,
+    run_info,
+)
 from negotiation_sim.views.scenario import (
     PartyInfo,
     ScenarioInfo,
@@ -28,9 +36,10 @@ from negotiation_sim.views.scenario import (
     seed_variation,
 )
 from negotiation_sim.views.seat import InstrumentLevel, SeatView, seat_view
-from negotiation_sim.views.stage import StageView, recorded_stage, stage_view
+from negotiation_sim.views.stage import StageView, recorded_stage, seat_stage, stage_view
 
 __all__ = [
+    "DealCounts",
     "EventInfo",
     "FirmReport",
     "GroupInfo",
@@ -47,6 +56,7 @@ __all__ = [
     "calendar_events",
     "control_column",
     "csv_text",
+    "deal_counts",
     "deal_zone",
     "firm_reports",
     "group_lobbying",
@@ -58,6 +68,7 @@ __all__ = [
     "run_info",
     "same_path_note",
     "scenario_info",
+    "seat_stage",
     "seat_view",
     "seed_variation",
     "stage_view",

@@ -78,6 +78,20 @@ class RunInfo(ScenarioInfo):
         return short_id(gid, dict(self.countries).get(gid, gid))
 
 
+@dataclass(frozen=True, slots=True)
+class DealCounts:
+    """The run's agreements so far: deals struck (a truce's extension is not one) and
+    deals broken, as the summary's ``deals_struck`` and ``deals_broken`` count them."""
+
+    struck: int
+    broken: int
+
+
+def deal_counts(model: NegotiationModel) -> DealCounts:
+    """How many deals ``model``'s mechanism has struck and seen broken so far."""
+    return DealCounts(int(model.mechanism.struck), int(model.mechanism.broken))
+
+
 def run_info(model: NegotiationModel) -> RunInfo:
     """The static facts of ``model``, read before its first round."""
     config, world = model.config, model.world

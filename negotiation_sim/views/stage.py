@@ -63,6 +63,24 @@ def _view(me, partner, mine, theirs, played=None) -> StageView:
     )
 
 
+def seat_stage(
+    me: str,
+    partner: str,
+    mine: np.ndarray | list[list[float]],
+    theirs: np.ndarray | list[list[float]] | None = None,
+    played: Cell | None = None,
+) -> StageView:
+    """A stage game from ``me``'s seat given its payoffs (rows = my action): with the
+    partner's payoffs, solved for its equilibria; without them (``theirs=None``, a seat
+    that may not see them) ``theirs``, ``pure`` and ``mixed`` are empty and only my best
+    replies are known."""
+    if theirs is not None:
+        return _view(me, partner, mine, theirs, played)
+    rows = tuple(tuple(float(x) for x in row) for row in np.asarray(mine, dtype=float))
+    return StageView(me=me, partner=partner, mine=rows, theirs=(), pure=(), mixed=(),
+                     played=played)  # fmt: skip
+
+
 def stage_view(model: NegotiationModel, gid: str | None = None, fresh: bool = False) -> StageView:
     """The stage game from ``gid``'s seat (the first party's by default): this round's
     game as the governments faced it, or with ``fresh`` valued from the policies in

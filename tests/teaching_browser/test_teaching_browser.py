@@ -100,6 +100,15 @@ def lines(locator) -> int:
     )
 
 
+def text_box(locator) -> dict:
+    """The box of the element's text itself (not of its element, which may be wider)."""
+    return locator.evaluate(
+        "e => { const r = document.createRange(); r.selectNodeContents(e);"
+        " const b = r.getBoundingClientRect();"
+        " return {x: b.x, y: b.y, width: b.width, height: b.height}; }"
+    )
+
+
 def login(page, server) -> None:
     page.goto(server.url + "/instructor")
     page.locator(".teach-token input").fill(server.token)
@@ -663,3 +672,45 @@ def test_an_own_offer_can_lower_export_controls(open_page, teaching_server, shot
     wait_debrief(page)
     game = next(g for g in saved_games(teaching_server) if g["room"] == code)
     assert game["seats"][0]["moves"][0]["offer"]["controls"]["us"] == {"chips": 2}
+
+
+def test_the_own_offer_sliders_keep_their_labels_clear_and_the_tab_is_named(
+    open_page, teaching_server, shot
+):
+    """On a phone and a desktop: no tariff slider's value bubble covers an end label or
+    a slider's name, the end labels read as one-decimal numbers, and the browser tab is
+    named after the classroom on every page (not after the route, "Room")."""
+
+    def overlap(a, b) -> bool:
+        return not (
+            a["x"] + a["width"] <= b["x"]
+            or b["x"] + b["width"] <= a["x"]
+            or a["y"] + a["height"] <= b["y"]
+            or b["y"] + b["height"] <= a["y"]
+        )
+
+    for size in (PHONE, (1280, 720)):
+        page = start_page(open_page(*size), teaching_server, "Uma")
+        expect(page).to_have_title("Negotiation classroom")
+        page.locator(".teach-scenario").click()
+        page.locator(".v-menu__content .v-list-item", has_text="us_china_2025").click()
+        page.locator(".teach-rounds input").fill("2")
+        page.locator(".teach-start-computer").click()
+        round_shown(page, 1)
+        expect(page).to_have_title("Negotiation classroom")
+        page.locator(".teach-action-concede").click()
+        expect(page.locator(".teach-action-concede")).to_have_class(ACTIVE)
+        page.get_by_text("Make my own offer instead").click()
+        sliders = page.locator(".teach-offer-tariffs .v-input__slider")
+        expect(sliders).to_have_count(2)
+        page.wait_for_timeout(500)
+        bubbles = [b.bounding_box() for b in sliders.locator(".v-slider__thumb-label").all()]
+        labels = [t for t in sliders.locator(".v-slider__tick-label").all() if t.inner_text()]
+        texts = [t.inner_text() for t in labels]
+        assert len(bubbles) == 2 and len(texts) == 4, texts
+        assert all(re.fullmatch(r"\d+\.\d", t) for t in texts), texts
+        words = labels + sliders.locator(".v-label").all()
+        for bubble in bubbles:
+            for other in [text_box(w) for w in words]:
+                assert not overlap(bubble, other), (size, bubble, other)
+        shot(page, f"own-offer-sliders-{size[0]}")
