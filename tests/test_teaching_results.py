@@ -211,6 +211,7 @@ def test_the_narrative_tells_what_happened_from_the_events():
     summary, paragraphs, moments = narrate(record, "us")
     text = " ".join(paragraphs + moments)
     assert summary.startswith("The game ended in")
+    assert summary not in text  # the headline, not said again in the story
     assert "Negotiators meet in Malaysia" in text and "Leaders' summit" in text
     assert "China" in text and "Your moves:" in text
     assert any(m.startswith("Round 2 (20 Oct 2025)") for m in moments)

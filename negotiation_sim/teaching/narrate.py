@@ -117,9 +117,8 @@ def narrate(record: Mapping[str, Any], gid: str) -> tuple[str, list[str], list[s
     if outcome in ("deal", "truce", "trade_war") and since:
         summary += f", in place since round {since}"
     summary += "."
-    paragraphs = [
-        f"The game ran {n} rounds, from {_date(first['date'])} to {_date(last['date'])}. " + summary
-    ]
+    # the summary is the debrief's headline: the story does not say it again
+    paragraphs = [f"The game ran {n} rounds, from {_date(first['date'])} to {_date(last['date'])}."]
     if k is not None:
         seat = next(s for s in record["seats"] if s["gid"] == gid)
         why = f" ({seat['takeover_reason']})" if seat.get("takeover_reason") else ""
