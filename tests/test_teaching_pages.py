@@ -174,3 +174,29 @@ def test_the_title_is_written_once():
     assert standalone.TITLE is pages.TITLE is widgets.TITLE
     for module in (pages, standalone):
         assert "Negotiation classroom" not in Path(module.__file__).read_text()
+
+
+def test_a_database_url_that_cannot_be_used_is_shown_on_every_page(monkeypatch, tmp_path):
+    """NEGOTIATION_SIM_DATABASE_URL is input too: every page (the layout) says what is
+    wrong with it instead of failing with a server traceback."""
+    import ipyvuetify as v
+    import solara
+
+    from negotiation_sim.teaching import service as svc
+    from negotiation_sim.teaching.pages import TeachingLayout
+
+    def alerts() -> str:
+        _, rc = solara.render(TeachingLayout(children=[]), handle_error=False)
+        return " ".join(str(c) for w in rc.find(v.Alert).widgets for c in w.children)
+
+    monkeypatch.setenv("NEGOTIATION_SIM_DATA_DIR", str(tmp_path))
+    try:
+        monkeypatch.setenv("NEGOTIATION_SIM_DATABASE_URL", "mysql://teacher@db/class")
+        svc.set_service(None)
+        assert "'mysql' is not supported; allowed: sqlite, postgresql" in svc.startup_problem()
+        assert "The classroom cannot start: NEGOTIATION_SIM_DATABASE_URL" in alerts()
+        monkeypatch.delenv("NEGOTIATION_SIM_DATABASE_URL")
+        svc.set_service(None)
+        assert svc.startup_problem() == "" and "cannot start" not in alerts()
+    finally:
+        svc.set_service(None)

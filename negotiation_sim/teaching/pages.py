@@ -19,6 +19,7 @@ import solara
 from negotiation_sim.teaching.instructor_page import InstructorPage
 from negotiation_sim.teaching.play_page import PlayPage
 from negotiation_sim.teaching.room_page import RoomPage
+from negotiation_sim.teaching.service import startup_problem
 from negotiation_sim.teaching.widgets import CLASSROOM_CSS, TITLE, Html, base_path
 from negotiation_sim.ui.components import KitStyle
 
@@ -38,6 +39,10 @@ def TeachingLayout(children: list | None = None):
             f'<a href="{html.escape(base)}/instructor">Instructor</a></div>'
         )
         with solara.Column(classes=["teach-page"]):
-            for child in children or []:
-                solara.display(child)
+            problem = startup_problem()
+            if problem:
+                solara.Error(problem, classes=["teach-startup-error"])
+            else:
+                for child in children or []:
+                    solara.display(child)
     return main

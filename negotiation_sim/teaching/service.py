@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from negotiation_sim.teaching.access import InstructorAccess, LoginResult
+from negotiation_sim.teaching.database import ENV_DATABASE_URL, DatabaseUrlError
 from negotiation_sim.teaching.debrief import Debrief, DebriefCache, build_debrief
 from negotiation_sim.teaching.export import counted
 from negotiation_sim.teaching.game import Game
@@ -178,6 +179,16 @@ def blank_record(config: SessionConfig, gid: str) -> dict[str, Any]:
 
 _service: TeachingService | None = None
 _service_lock = threading.Lock()
+
+
+def startup_problem() -> str:
+    """Why the classroom cannot start (a ``NEGOTIATION_SIM_DATABASE_URL`` it cannot use),
+    for every page to show instead of a traceback; "" when it can."""
+    try:
+        get_service()
+    except DatabaseUrlError as exc:
+        return f"The classroom cannot start: {ENV_DATABASE_URL}: {exc}."
+    return ""
 
 
 def get_service() -> TeachingService:
