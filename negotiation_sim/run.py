@@ -92,6 +92,7 @@ def summarize(model: NegotiationModel) -> dict[str, Any]:
         "deal": model.deal.kind if model.deal else "",
         "deals_struck": mech.struck,
         "deals_broken": mech.broken,
+        "truce_extensions": mech.extended,
         "first_deal_round": mech.first_deal_round,
         "deal_terms": "; ".join(f"round {r}: {terms}" for r, terms in mech.history),
     }

@@ -313,6 +313,7 @@ def test_a_truce_extension_is_counted_apart_from_deals_struck():
     assert model.mechanism.struck == struck
     result = run_simulation(load_scenario("us_china_2025"), 0)
     assert result.summary["deals_struck"] == struck
+    assert result.summary["truce_extensions"] == news.count("truce extended")
 
 
 def test_a_standing_offer_is_visible_only_while_it_is_open(default_scenario):

@@ -202,6 +202,7 @@ def test_outputs_and_trajectories(sweep_specs, tmp_path):
         "welfare.my",
     ]
     assert {"outcome", "outcome_round", "rounds", "error"} <= set(frame.columns)
+    assert "truce_extensions" not in frame.columns  # the deals group was not asked for
     traj = load_trajectories(out)
     assert list(traj.columns) == ["run", "point", "round", "tariff_us_cn", "outcome"]
     assert len(traj) == 24 * 4

@@ -289,7 +289,7 @@ def test_a_full_disk_stops_the_sweep_cleanly_and_resume_finishes(sweep_specs, tm
     assert not list(out.rglob("*.tmp"))
     # full part-way: the manifest, which lists every chunk, outgrows what chunks fit in
     later = max(v for k, v in sizes.items() if k != "manifest.json") + 256
-    assert sizes["manifest.json"] > later + 1024
+    assert sizes["manifest.json"] > later + 512  # outgrown a few chunks before the end
     done = cli(*command, "--resume", preexec_fn=_limit_file_size(later))
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr and "runs are saved" in done.stderr

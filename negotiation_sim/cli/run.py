@@ -250,7 +250,8 @@ def format_report(scenario, report: dict[str, Any]) -> str:
     deal = report.get("deal") or "none"
     lines.append(
         f"Deals:      {report.get('deals_struck', 0)} struck, "
-        f"{report.get('deals_broken', 0)} broken; in force at the end: {deal}"
+        f"{report.get('deals_broken', 0)} broken, "
+        f"{report.get('truce_extensions', 0)} truce extensions; in force at the end: {deal}"
     )
     if report.get("first_deal_round"):
         lines.append(

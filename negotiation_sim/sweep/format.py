@@ -48,6 +48,7 @@ RESERVED = frozenset(
         "deal",
         "deals_struck",
         "deals_broken",
+        "truce_extensions",
         "first_deal_round",
     }
 )

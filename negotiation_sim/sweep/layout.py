@@ -15,7 +15,14 @@ from negotiation_sim.runs.ensemble import flatten_summary
 from negotiation_sim.sweep.spec import OUTPUT_GROUPS, SweepError, SweepSpec
 
 ALWAYS = ("outcome", "outcome_round", "rounds")
-DEALS = ("purchases", "deal", "deals_struck", "deals_broken", "first_deal_round")
+DEALS = (
+    "purchases",
+    "deal",
+    "deals_struck",
+    "deals_broken",
+    "truce_extensions",
+    "first_deal_round",
+)
 DROPPED = ("scenario", "seed")
 
 
