@@ -200,3 +200,13 @@ def test_a_database_url_that_cannot_be_used_is_shown_on_every_page(monkeypatch, 
         assert svc.startup_problem() == "" and "cannot start" not in alerts()
     finally:
         svc.set_service(None)
+
+
+def test_a_stacked_table_names_each_cell_for_the_phone_layout():
+    from negotiation_sim.teaching.widgets import table
+
+    out = table(["Round", 'Say "hi"'], [[3, "a < b"]], "t", stack=True)
+    assert 'class="ns-table teach-table t teach-stacked"' in out
+    assert '<td class="num" data-label="Round">3</td>' in out
+    assert '<td data-label="Say &quot;hi&quot;">a &lt; b</td>' in out
+    assert "data-label" not in table(["Round"], [[3]])  # only stacked tables carry labels

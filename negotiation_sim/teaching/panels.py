@@ -135,7 +135,14 @@ def FirmsPanel(seat: SeatView):
                     "; ".join(f.reasons) or "-",
                 ]
             )
-        Html(table(["Sector", "Lobbying", "Profit vs free trade", "Why"], rows))
+        Html(
+            table(
+                ["Sector", "Lobbying", "Profit vs free trade", "Why"],
+                rows,
+                "teach-firms",
+                stack=True,
+            )
+        )
         lean = "escalation" if seat.lobbying > 0 else "concession"
         Md(
             f"<span class='ns-muted'>On balance your firms lean toward {lean} "
@@ -197,6 +204,7 @@ def HistoryPanel(seat: SeatView):
                 ],
                 rows,
                 "teach-history",
+                stack=True,
             )
         )
 

@@ -31,7 +31,8 @@ TITLE = "Negotiation classroom"
 #: ``ui.components.KitStyle``), which styles tables, chips, meters, the stage matrix and
 #: muted text: the page and its header, the card grids (one column below 700 px), the
 #: move card's buttons and sliders (room for the own-offer tariffs' value bubbles above
-#: and end labels below), the room code and the join link.
+#: and end labels below), the room code, the join link, and wide tables shown row by row
+#: on a phone (``table(stack=True)``).
 CLASSROOM_CSS = f"""
 .teach-page {{ max-width: 1200px; width: 100%; margin: 0 auto; padding: 8px 16px 40px 16px;
   box-sizing: border-box; }}
@@ -67,6 +68,14 @@ CLASSROOM_CSS = f"""
   .teach-offer-tariffs .v-input__slider {{ margin: 8px 0 22px 0; }}
   .teach-page {{ padding: 4px 8px 32px 8px; }}
   .teach-code {{ font-size: 1.8em; }}
+  .teach-stacked thead {{ display: none; }}
+  .teach-stacked, .teach-stacked tbody, .teach-stacked tr, .teach-stacked td {{
+    display: block; width: 100%; }}
+  .teach-stacked tr {{ border-bottom: 1px solid #ddd; padding: 4px 0; }}
+  .teach-stacked td, .teach-stacked td.num {{ border: none; text-align: left;
+    padding: 1px 4px; overflow-wrap: anywhere; }}
+  .teach-stacked td::before {{ content: attr(data-label) ": "; font-weight: 600; }}
+  .teach-stacked td:empty {{ display: none; }}
 }}
 """
 
@@ -189,24 +198,35 @@ class Raw(str):
     """Trusted HTML for a table cell."""
 
 
-def table(headers: list[str], rows: list[list[Any]], classes: str = "", row_classes=None) -> str:
+def table(
+    headers: list[str],
+    rows: list[list[Any]],
+    classes: str = "",
+    row_classes=None,
+    stack: bool = False,
+) -> str:
     """An HTML table (text escaped, numbers right-aligned) that scrolls sideways inside
-    its card when it is wider than the screen."""
+    its card when it is wider than the screen, or, with ``stack``, shows each row as a
+    block of "header: value" lines on a phone (``teach-stacked``, below 700 px)."""
     head = "".join(f"<th>{html.escape(str(h))}</th>" for h in headers)
+    labels = [html.escape(str(h), quote=True) for h in headers]
     body = []
     for i, row in enumerate(rows):
         cls = f' class="{row_classes[i]}"' if row_classes and row_classes[i] else ""
         cells = []
-        for cell in row:
+        for label, cell in zip(labels, row, strict=False):
+            named = f' data-label="{label}"' if stack else ""
             if isinstance(cell, float):
-                cells.append(f'<td class="num">{cell:.2f}</td>')
+                cells.append(f'<td class="num"{named}>{cell:.2f}</td>')
             elif isinstance(cell, int) and not isinstance(cell, bool):
-                cells.append(f'<td class="num">{cell}</td>')
+                cells.append(f'<td class="num"{named}>{cell}</td>')
             elif isinstance(cell, Raw):
-                cells.append(f"<td>{cell}</td>")
+                cells.append(f"<td{named}>{cell}</td>")
             else:
-                cells.append(f"<td>{html.escape(str(cell))}</td>")
+                cells.append(f"<td{named}>{html.escape(str(cell))}</td>")
         body.append(f"<tr{cls}>{''.join(cells)}</tr>")
+    if stack:
+        classes = f"{classes} teach-stacked".strip()
     return (
         f'<div class="teach-scroll"><table class="ns-table teach-table {classes}"><thead><tr>{head}'
         f"</tr></thead><tbody>{''.join(body)}</tbody></table></div>"

@@ -550,6 +550,17 @@ def test_every_student_page_fits_a_phone(open_page, teaching_server, shot):
     wait_debrief(page)
     fits(page)
     on_screen(page.locator(".teach-new-game"))
+    # wide tables (rounds played, the firms) show each row as "header: value" lines
+    # instead of hiding columns behind a sideways scroll
+    stacked = page.locator(".teach-stacked")
+    assert stacked.count() >= 2
+    for i in range(stacked.count()):
+        wide, card = stacked.nth(i).evaluate("t => [t.scrollWidth, t.parentElement.clientWidth]")
+        assert wide <= card + 1, f"table {i} is {wide}px wide in a {card}px card"
+    label = stacked.first.locator("td").first.evaluate(
+        "td => getComputedStyle(td, '::before').content"
+    )
+    assert label == '"Round: "', label
     shot(page, "phone-debrief")
     # a room for two, waiting for the partner
     page = start_page(open_page(*PHONE), teaching_server, "Quinn")
