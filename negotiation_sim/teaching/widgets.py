@@ -72,7 +72,7 @@ CLASSROOM_CSS = f"""
   .teach-stacked, .teach-stacked tbody, .teach-stacked tr, .teach-stacked td {{
     display: block; width: 100%; }}
   .teach-stacked tr {{ border-bottom: 1px solid #ddd; padding: 4px 0; }}
-  .teach-stacked td, .teach-stacked td.num {{ border: none; text-align: left;
+  .teach-page .teach-stacked td {{ border: none; text-align: left;
     padding: 1px 4px; overflow-wrap: anywhere; }}
   .teach-stacked td::before {{ content: attr(data-label) ": "; font-weight: 600; }}
   .teach-stacked td:empty {{ display: none; }}
