@@ -28,30 +28,22 @@ OUTPUT_GROUPS = (
     "final_escalation",
     "deals",
 )
+#: summary keys every sweep keeps, and those of the ``deals`` output group
+ALWAYS = ("outcome", "outcome_round", "rounds")
+DEALS = (
+    "purchases",
+    "deal",
+    "deals_struck",
+    "deals_broken",
+    "truce_extensions",
+    "first_deal_round",
+)
 SEED_MODES = ("per_run", "common")
 DEFAULT_GRID_LEVELS = 5
 DEFAULT_MORRIS_LEVELS = 4
 MAX_SEED = 2**63 - 1
 #: column names of the results that parameters may not take
-RESERVED = frozenset(
-    {
-        "run",
-        "point",
-        "replicate",
-        "seed",
-        "scenario",
-        "outcome",
-        "outcome_round",
-        "rounds",
-        "error",
-        "purchases",
-        "deal",
-        "deals_struck",
-        "deals_broken",
-        "truce_extensions",
-        "first_deal_round",
-    }
-)
+RESERVED = frozenset({"run", "point", "replicate", "seed", "scenario", "error", *ALWAYS, *DEALS})
 RESERVED_PREFIXES = (*(f"{g}." for g in OUTPUT_GROUPS if g != "deals"), "u:")
 
 

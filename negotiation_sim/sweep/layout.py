@@ -12,17 +12,9 @@ import pyarrow as pa
 
 from negotiation_sim.run import run_simulation
 from negotiation_sim.runs.ensemble import flatten_summary
+from negotiation_sim.sweep.format import ALWAYS, DEALS
 from negotiation_sim.sweep.spec import OUTPUT_GROUPS, SweepError, SweepSpec
 
-ALWAYS = ("outcome", "outcome_round", "rounds")
-DEALS = (
-    "purchases",
-    "deal",
-    "deals_struck",
-    "deals_broken",
-    "truce_extensions",
-    "first_deal_round",
-)
 DROPPED = ("scenario", "seed")
 
 
