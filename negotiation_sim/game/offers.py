@@ -212,9 +212,7 @@ def build_measure_truce(
             continue
         names.append(measure.label)
         if measure.instrument is None:
-            floor = side.config.tariff_floor_pct
-            now = tariffs[side.gid]
-            tariffs[side.gid] = max(min(now, floor), now - measure.tariff_pp)
+            tariffs[side.gid] = _lowered(tariffs[side.gid], side, measure.tariff_pp)
         elif measure.instrument in controls[side.gid]:
             level = controls[side.gid][measure.instrument]
             controls[side.gid][measure.instrument] = min(level, measure.level_before)
@@ -244,9 +242,7 @@ def build_truce(
     levels, controls = {}, {}
     for side in (proposer, partner):
         now = float(dyad.average(policy.tariff, side.index))
-        floor = side.config.tariff_floor_pct
-        step = side.config.tariff_step_pp if tariffs else 0.0
-        levels[side.gid] = max(min(now, floor), now - step)
+        levels[side.gid] = _lowered(now, side, side.config.tariff_step_pp if tariffs else 0.0)
         controls[side.gid] = _held_controls(policy, world, side, lambda level: max(0, level - 1))
     return Package(
         proposer=proposer.gid,
@@ -255,6 +251,13 @@ def build_truce(
         kind="truce",
         duration=rules.truce_rounds,
     )
+
+
+def _lowered(now: float, side: Party, pp: float) -> float:
+    """A tariff of ``now`` percent suspended by ``pp`` points: not below the side's floor
+    (and not raised to it when it is already below)."""
+    floor = side.config.tariff_floor_pct
+    return max(min(now, floor), now - pp)
 
 
 def package_policy(
