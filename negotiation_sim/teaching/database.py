@@ -28,7 +28,6 @@ from sqlalchemy import (
     func,
     inspect,
     select,
-    text,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
@@ -229,7 +228,5 @@ def ping(url: URL) -> None:
     engine = engine_for(url)
     try:
         create_schema(engine)
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
     finally:
         engine.dispose()

@@ -160,6 +160,7 @@ class GameStore:
         """Open (and create, migrate) the database; False (and the error noted) if not."""
         if self._engine is not None:
             return True
+        engine = None
         try:
             if self.path is not None:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -170,6 +171,8 @@ class GameStore:
                     select(meta.c.value).where(meta.c.key == "migrated_jsonl")
                 ).first()
         except (SQLAlchemyError, OSError) as exc:
+            if engine is not None:  # retried every second while it fails: no pool left behind
+                engine.dispose()
             self._failed(f"cannot open {self.where}: {failure_reason(exc)}")
             return False
         self._engine = engine
