@@ -214,8 +214,8 @@ def table(
     for i, row in enumerate(rows):
         cls = f' class="{row_classes[i]}"' if row_classes and row_classes[i] else ""
         cells = []
-        for label, cell in zip(labels, row, strict=False):
-            named = f' data-label="{label}"' if stack else ""
+        for j, cell in enumerate(row):  # every cell, as before: a row may outrun its headers
+            named = f' data-label="{labels[j]}"' if stack and j < len(labels) else ""
             if isinstance(cell, float):
                 cells.append(f'<td class="num"{named}>{cell:.2f}</td>')
             elif isinstance(cell, int) and not isinstance(cell, bool):
