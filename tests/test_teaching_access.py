@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from negotiation_sim.teaching.access import MAX_DELAY, Throttle
+from negotiation_sim.teaching.access import MAX_DELAY, InstructorAccess, Throttle
 from negotiation_sim.teaching.moves import TeachingError
 from negotiation_sim.teaching.registry import RoomRegistry
 from negotiation_sim.teaching.service import TeachingService
 from negotiation_sim.teaching.sessions import adhoc_config
+from negotiation_sim.teaching.store import GameStore
 
 
 class Clock:
@@ -67,6 +68,25 @@ def test_a_login_is_held_by_the_browser_and_kept_over_a_restart(tmp_path):
     again.access.logout("teacher-cookie")
     assert not again.is_instructor("teacher-cookie")
     assert not TeachingService(tmp_path / "off").login("", "x").ok  # no token: no view
+
+
+def test_the_same_wrong_token_twice_is_answered_alike_and_counted_once(tmp_path):
+    # A page that opens a ?token= link twice (a reconnect under load) asked twice with
+    # one wrong token: the second answer must say "wrong", not "too many", and the wait
+    # must not double. A different guess within the wait is still not even checked.
+    clock = Clock()
+    access = InstructorAccess("class-of-2026", GameStore(tmp_path), clock=clock)
+    first = access.login("guess", "browser")
+    again = access.login("guess", "browser")
+    assert "Wrong instructor token" in first.message and first.wait == pytest.approx(1.0)
+    assert again.message == first.message and again.wait == pytest.approx(1.0)
+    assert "Too many" in access.login("guess-2", "browser").message
+    clock.t += 1.0
+    assert access.login("guess-2", "browser").wait == pytest.approx(2.0)  # counted: 2nd
+    assert "Too many" in access.login("guess", "browser").message  # not the last one
+    clock.t += 2.0
+    assert access.login("class-of-2026", "browser").ok
+    access.store.close()
 
 
 def test_a_seat_is_held_by_its_browser_and_handed_back_once():

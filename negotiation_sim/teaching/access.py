@@ -10,7 +10,9 @@ on guessing.
   (1 s, 2 s, 4 s, ... up to 5 minutes), and when the whole server has seen
   ``SERVER_BUDGET`` wrong tokens within a minute every client waits for the oldest to
   age out (a client that drops its cookie gets no fresh start that way). During a wait
-  the token is not even checked.
+  the token is not even checked, except that the same wrong token from the same browser
+  is answered as before and not counted again: it tells the guesser nothing new, and a
+  page that opens a ``?token=`` link twice (a reconnect) must not lock the teacher out.
 """
 
 from __future__ import annotations
@@ -80,6 +82,10 @@ class Throttle:
             self._clients.pop(client, None)
 
 
+def _wrong(wait: float) -> str:
+    return f"Wrong instructor token. Wait {math.ceil(wait)} s before the next try."
+
+
 @dataclass(frozen=True)
 class LoginResult:
     ok: bool
@@ -103,6 +109,7 @@ class InstructorAccess:
         self.throttle = Throttle(clock)
         self._lock = threading.Lock()
         self._logins = dict(store.logins())
+        self._last_wrong: dict[str, str] = {}  # client -> hash of its last wrong token
 
     @property
     def enabled(self) -> bool:
@@ -121,14 +128,20 @@ class InstructorAccess:
             return LoginResult(False, "The instructor view is switched off on this server.")
         client = secret_hash(browser) or "anonymous"
         wait = self.throttle.wait(client)
+        repeated = bool(given) and self._last_wrong.get(client) == secret_hash(given)
+        if wait > 0 and repeated:
+            return LoginResult(False, _wrong(wait), wait)
         if wait > 0:
             message = f"Too many wrong tokens: try again in {math.ceil(wait)} s."
             return LoginResult(False, message, wait)
         if not self.check_token(given):
             wait = self.throttle.failed(client)
-            message = f"Wrong instructor token. Wait {math.ceil(wait)} s before the next try."
-            return LoginResult(False, message, wait)
+            with self._lock:
+                self._last_wrong[client] = secret_hash(given)
+            return LoginResult(False, _wrong(wait), wait)
         self.throttle.succeeded(client)
+        with self._lock:
+            self._last_wrong.pop(client, None)
         if browser:
             expires = self.wall() + 3600.0 * LOGIN_HOURS
             with self._lock:
