@@ -302,16 +302,16 @@ def test_reading_a_view_between_decisions_changes_nothing(default_scenario):
 
 
 def test_a_truce_extension_is_counted_apart_from_deals_struck():
-    """In the default run of seed 0 a truce is struck and then extended several times:
+    """In the US–EU steel run of seed 2 a truce is struck and then extended several times:
     extensions are not new agreements (the mechanism counts them apart)."""
-    model = NegotiationModel(load_scenario("us_china_2025"), rng=0)
+    model = NegotiationModel(load_scenario("us_eu_steel_2018"), rng=2)
     model.run_for(model.horizon)
     news = list(model.trajectory()["deal_news"])
     assert news.count("truce extended") >= 2
     assert model.mechanism.extended == news.count("truce extended")
     struck = sum(n.endswith("struck") for n in news)
     assert model.mechanism.struck == struck
-    result = run_simulation(load_scenario("us_china_2025"), 0)
+    result = run_simulation(load_scenario("us_eu_steel_2018"), 2)
     assert result.summary["deals_struck"] == struck
     assert result.summary["truce_extensions"] == news.count("truce extended")
 
@@ -328,22 +328,31 @@ def test_a_standing_offer_is_visible_only_while_it_is_open(default_scenario):
 
 
 def test_the_demand_for_the_threat_is_offered_only_to_a_partner_with_a_demand():
-    """N1c: Mexico meets the US demand (curb migration) and keeps its own measures; the
-    US removes its tariff. China gets no such offer: the US declares no demand of it."""
+    """N1c: Mexico meets the share 1 - a of the US demand (curb migration) and keeps its
+    own measures; the US removes its tariff, or keeps it in force when its demand says
+    ``keep_measures`` (Phase One's form). China gets no such offer: the US declares no
+    demand of it."""
     model = NegotiationModel(load_scenario("us_mexico_2019"), rng=0)
-    for _ in range(3):  # the 5% step takes effect in round 3
-        model.step()
     mech = model.mechanism
     mx, us = (model.governments[g].party for g in ("mx", "us"))
-    assert model.tariff_on_partner(model.governments["us"]) == pytest.approx(5.0)
-    package = build_demand_offer(mx, us, mech.policy, mech.world, mech.dyad, mech.rules)
+    mech.dyad.shift(mech.policy.tariff, us.index, 5.0, mech.world.max_tariff)  # the 5% step
+    state = (mech.policy, mech.world, mech.dyad, mech.rules)
+    package = build_demand_offer(mx, us, 0.3, *state)
     assert package.lasting and package.proposer == "mx"
+    assert package.meets == ("us",) and package.met_share == pytest.approx(0.7)
     assert package.tariffs["us"] == pytest.approx(us.config.tariff_floor_pct)
     assert package.tariffs["mx"] == pytest.approx(model.tariff_on_partner(model.governments["mx"]))
+    assert "meets 70% of us's demand" in package.describe()
+    demand = dataclasses.replace(us.config.demand, keep_measures=True)
+    keeper = dataclasses.replace(us, config=dataclasses.replace(us.config, demand=demand))
+    standstill = build_demand_offer(mx, keeper, 0.3, *state)
+    us_now = model.tariff_on_partner(model.governments["us"])
+    assert standstill.tariffs["us"] == pytest.approx(us_now)
+    assert standstill.tariffs["us"] == pytest.approx(5.0 + us.config.tariff_floor_pct)
     china = NegotiationModel(load_scenario("us_china_2025"), rng=0)
     m = china.mechanism
     cn, us2 = (china.governments[g].party for g in ("cn", "us"))
-    assert build_demand_offer(cn, us2, m.policy, m.world, m.dyad, m.rules) is None
+    assert build_demand_offer(cn, us2, 0.3, m.policy, m.world, m.dyad, m.rules) is None
 
 
 def test_a_threat_met_by_the_demand_leaves_no_tariff():

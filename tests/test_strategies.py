@@ -621,10 +621,25 @@ class TestCrisisBargainer(StrategyTest):
 
     def test_strategy(self) -> None:
         # No grievance: it never escalates first; it answers an escalator by seeking a
-        # settlement once holding out costs more than its tolerance (round 2).
-        self.versus_test("E", "HCCCC/EEEEE")
+        # settlement once holding out costs more than its tolerance (round 2), and
+        # concedes again only ``patience`` (4) rounds after a concession no deal answered.
+        self.versus_test("E", "HCHHHCHHHC/EEEEEEEEEE")
         self.versus_test("H", "HHHHH/HHHHH")
-        self.versus_test("HHE", "HHHCCCCC/HHEHHEHH")
+        self.versus_test("HHE", "HHHCHHHCHH/HHEHHEHHEH")
+
+    def test_seeks_a_settlement_again_only_after_patience_rounds(self) -> None:
+        hurting = crisis_view(pain=(6.0, 6.0), partner_pain=(1.0, 1.0))
+        assert CrisisBargainer().decide(hurting).action is C
+        conceded = dataclasses.replace(hurting, my_moves=(Move(C), Move(H)))
+        assert CrisisBargainer().decide(conceded).action is H  # 2 rounds < 4: it waits
+        assert CrisisBargainer(patience=2).decide(conceded).action is C
+
+    def test_renegotiates_a_truce_as_its_expiry_nears(self) -> None:
+        truce = crisis_view(pain=(6.0, 6.0), partner_pain=(1.0, 1.0), deal_in_force="truce")
+        early = dataclasses.replace(truce, deal_expires_in=9)
+        assert CrisisBargainer().decide(early).action is H  # the truce still has time
+        near = dataclasses.replace(truce, deal_expires_in=3)
+        assert CrisisBargainer().decide(near).action is C  # within patience of expiry
 
     def test_presses_a_grievance_only_while_pressing_pays(self) -> None:
         quiet = crisis_view(stage_payoffs=lambda: DEFAULT_PAYOFFS)

@@ -152,12 +152,13 @@ class Government(mesa.Agent):
         expiry of a truce with its snap-back; a deal broken by an escalation leaves the
         status quo where the deal put it), in my own escalation steps of duty value
         (D1): > 0 means an escalation of its that I have not answered in kind. Its answer to my own
-        escalation is no lead, whenever it comes. Observed policy, not perceived
-        moves."""
+        escalation is no lead, whenever it comes; nor is my own cut (a concession of
+        mine that no deal answered is not its escalation). Observed policy, not
+        perceived moves."""
         if self._step_bn <= 0.0:
             return 0.0
         (m0, p0), (m1, p1) = self._agreed, self._duties
-        return ((p1 - p0) - (m1 - m0)) / self._step_bn
+        return ((p1 - p0) - max(0.0, m1 - m0)) / self._step_bn
 
     def see_levels(
         self,

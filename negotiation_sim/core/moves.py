@@ -42,8 +42,9 @@ class Package:
     scenario's purchase lever. ``kind`` is one of ``DEAL_KINDS``: a ``"truce"`` is
     time-limited (``duration`` rounds, then the suspended measures snap back), a
     ``"partial"`` deal lasts but leaves some measures in place, a ``"comprehensive"``
-    deal returns both sides to their floors with no controls. A lasting deal meets the
-    parties' declared demands (``docs/model.md``, Demands).
+    deal returns both sides to their floors with no controls. ``meets`` names the
+    governments whose declared demand the package meets (``docs/model.md``, Demands):
+    a deal meets a demand only when it says so.
     """
 
     proposer: str
@@ -55,6 +56,10 @@ class Package:
     duration: int | None = None
     #: the named measures a truce suspends (e.g. a calendar threat that took effect)
     suspends: tuple[str, ...] = ()
+    #: the governments whose declared demand (beyond tariffs) this package meets
+    meets: tuple[str, ...] = ()
+    #: the share of those demands it meets (1: in full)
+    met_share: float = 1.0
 
     @property
     def lasting(self) -> bool:
@@ -69,6 +74,9 @@ class Package:
             parts.append(f"purchases ${self.purchases:.0f}bn/yr")
         if self.suspends:
             parts.append("suspends " + " and ".join(self.suspends))
+        if self.meets:
+            share = "" if self.met_share >= 1.0 else f"{self.met_share:.0%} of "
+            parts.append("meets " + " and ".join(f"{share}{g}'s demand" for g in self.meets))
         if self.duration:
             parts.append(f"for {self.duration} rounds")
         return f"{self.kind} by {self.proposer}: " + ", ".join(parts)

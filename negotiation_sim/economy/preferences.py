@@ -58,13 +58,11 @@ class Preferences:
         """This round's value of the first state: U1 plus the value of a deal in force."""
         return float(self.utility(welfare, weighted)[0]) + deal_in_force * self.deal_value_bn
 
-    def settlement_terms(self, lasting: bool) -> float:
-        """Per-round value of the non-tariff terms of a deal: a lasting deal meets the
-        demands, which removes this government's grievance and costs it the concession
-        it makes to its partner's demand."""
-        if not lasting:
-            return 0.0
-        return self.resolve.grievance_bn - self.concession_cost_bn
+    def settlement_terms(self, own_met: float, partner_met: float) -> float:
+        """Per-round value of the non-tariff terms of a lasting deal: the share
+        ``own_met`` of its grievance removed, less the share ``partner_met`` of the cost
+        of meeting the partner's demand."""
+        return own_met * self.resolve.grievance_bn - partner_met * self.concession_cost_bn
 
     def audience_cost(self, standoff: int) -> float:
         """Fearon (1994): backing down costs more the longer the public standoff, up to

@@ -177,6 +177,7 @@ def fire(event: EventConfig, mech: Mechanism) -> str | None:
     public = None
     if kind in ("meeting", "summit"):
         mech.deal_bonus += event.deal_bonus_bn
+        mech.talks = mech.talks or event.talks
     elif kind in THREATS and skip and not mech.deal.package.lasting:
         mech.postpone(event.label, functools.partial(_apply, event))  # when the truce ends
         label += " (postponed by truce)"

@@ -98,6 +98,7 @@ class Mechanism:
         self.policy = Policy.initial(world)
         self.deal: Deal | None = None
         self.deal_bonus = 0.0
+        self.talks = False  # a meeting with talks this round: both sides table packages
         self.news = ""
         self.events: list[str] = []
         self.struck = 0  # new agreements (a truce's extension is not one)
@@ -154,9 +155,12 @@ class Mechanism:
         # is nothing left to negotiate (an explicit offer is still considered)
         settled = self.deal is not None and self.deal.kind == "comprehensive"
         offers: dict[str, Package] = {}
+        # at a meeting or summit with talks, a party that holds also tables its packages
+        talks = self.talks and not escalated
         for p in self.pair:
             move = moves[p.gid]
-            if move.action is not Action.CONCEDE or (move.offer is None and settled):
+            tabled = move.action is Action.CONCEDE or (talks and move.action is Action.HOLD)
+            if not tabled or (move.offer is None and settled):
                 continue
             made = (
                 [move.offer]
@@ -209,8 +213,9 @@ class Mechanism:
         return out
 
     def close_round(self) -> None:
-        """Forget this round's meeting bonus and event labels."""
+        """Forget this round's meeting bonus, talks and event labels."""
         self.deal_bonus = 0.0
+        self.talks = False
         self.events = []
 
     # ------------------------------------------------------------------ offers
@@ -230,13 +235,18 @@ class Mechanism:
         state = (self.policy, self.world, self.dyad, self.rules)
         lasting = build_offer(party, partner, a, *state)
         extra = (
-            build_demand_offer(party, partner, *state),
+            build_demand_offer(party, partner, a, *state),
             build_purchase_offer(party, partner, a, *state),
             build_control_truce(party, partner, *state),
             build_measure_truce(party, partner, self.latest, *state),
         )
         truce = build_truce(party, partner, *state)
-        return [lasting, truce, *(pkg for pkg in extra if pkg is not None)]
+        made = [lasting, truce, *(pkg for pkg in extra if pkg is not None)]
+        if self.deal is not None and self.deal.in_run and self.deal.kind == "truce":
+            # under a truce struck in the run, talks aim at a lasting deal: a new truce
+            # would only suspend one more step (its extension is a candidate of its own)
+            made = [pkg for pkg in made if pkg.lasting]
+        return made
 
     def package_state(self, package: Package) -> Policy:
         """The policy state ``package`` would produce now."""
@@ -274,8 +284,8 @@ class Mechanism:
         for party in self.pair:
             prefs = party.preferences
             values[party.gid] = prefs.utility(ev.welfare, weighted)
-            in_deal = prefs.deal_value_bn if in_force and not lapses else 0.0
-            terms = prefs.settlement_terms(in_force and self.deal.package.lasting)
+            in_deal = party.deal_value(self.deal.package) if in_force and not lapses else 0.0
+            terms = party.terms(self.deal.package if in_force else None)
             reservation[party.gid] = float(values[party.gid][0]) + in_deal + terms
         best, best_surplus = 0, -np.inf
         for k in range(1, len(states)):
@@ -284,11 +294,15 @@ class Mechanism:
             for party in self.pair:
                 g = party.gid
                 prefs = party.preferences
-                value = values[g][k] + prefs.deal_value_bn + prefs.settlement_terms(package.lasting)
+                value = values[g][k] + party.deal_value(package) + party.terms(package)
                 value += one_off * (
                     self.deal_bonus - self._face_cost(party, states[k], standoffs[g])
                 )
-                if moves[g].action is Action.ESCALATE or value < reservation[g]:
+                if (
+                    moves[g].action is Action.ESCALATE
+                    or value < reservation[g]
+                    or not party.accepts_terms(package)
+                ):
                     accepted = False
                 surplus += value - reservation[g]
             if accepted and surplus > best_surplus:

@@ -83,28 +83,36 @@ def lasting_kind(
 def build_demand_offer(
     proposer: Party,
     partner: Party,
+    aspiration: float,
     policy: Policy,
     world: World,
     dyad: Dyad,
     rules: NegotiationRules,
 ) -> Package | None:
     """The demand for the threat (equation N1c): the proposer meets the demand its
-    partner declares (as every lasting deal does) and keeps its own measures, and the
-    partner removes its measures: tariffs to its floor, no controls. ``None`` when the
-    partner declares no demand. The 2019 US–Mexico joint declaration traded Mexico's
-    enforcement for the threatened tariffs, and left Mexico's own tariffs as they were."""
+    partner declares and keeps its own measures, and the partner removes its measures
+    (tariffs to its floor, no controls), or, if its demand says ``keep_measures``, keeps
+    them in force to enforce it (a standstill; its threats are averted). ``None`` when
+    the partner declares no demand. The 2019 US–Mexico joint declaration traded Mexico's
+    enforcement for the threatened tariffs, and left Mexico's own tariffs as they were;
+    Phase One (2020) traded China's commitments for the suspension of List 4B and kept
+    most Section 301 tariffs in force."""
     demand = partner.config.demand
-    if not (demand.label or demand.cost_bn):
+    if not demand.declared:
         return None
+    a = float(np.clip(aspiration, 0.0, 1.0))
     tariffs, controls = _levels_now(proposer, partner, policy, world, dyad)
-    tariffs[partner.gid] = min(tariffs[partner.gid], partner.config.tariff_floor_pct)
-    controls[partner.gid] = dict.fromkeys(controls[partner.gid], 0)
+    if not demand.keep_measures:
+        tariffs[partner.gid] = min(tariffs[partner.gid], partner.config.tariff_floor_pct)
+        controls[partner.gid] = dict.fromkeys(controls[partner.gid], 0)
     return Package(
         proposer=proposer.gid,
         tariffs=tariffs,
         controls=controls,
         kind=lasting_kind(proposer, partner, tariffs, controls, rules),
-        aspiration=1.0,
+        aspiration=a,
+        meets=(partner.gid,),
+        met_share=1.0 - a,
     )
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from negotiation_sim.core import Package
 from negotiation_sim.economy.preferences import Preferences, Resolve
 from negotiation_sim.scenario.config import GovernmentConfig
 
@@ -28,6 +29,37 @@ class Party:
     @property
     def instruments(self) -> tuple[str, ...]:
         return self.config.instruments
+
+    def settled_by(self, package: Package | None) -> bool:
+        """Whether ``package`` settles this government's grievance: a lasting deal that
+        meets its declared demand, or any lasting deal if it declares none."""
+        if package is None or not package.lasting:
+            return False
+        return not self.config.demand.declared or self.gid in package.meets
+
+    def deal_value(self, package: Package | None) -> float:
+        """Per-round value of having ``package`` in force (N2): ``deal_value``, except that
+        a government with a declared demand values only a deal that meets it (a truce
+        only postpones its threats)."""
+        if package is None:
+            return 0.0
+        if self.config.demand.declared and not self.settled_by(package):
+            return 0.0
+        return self.preferences.deal_value_bn
+
+    def accepts_terms(self, package: Package) -> bool:
+        """No lasting deal without the demand: a government that declares a demand
+        accepts a truce, or a lasting deal that meets its demand (N2)."""
+        return not package.lasting or self.settled_by(package)
+
+    def terms(self, package: Package | None) -> float:
+        """Per-round value of ``package``'s non-tariff terms (N2, settlement terms)."""
+        if package is None or not package.lasting:
+            return 0.0
+        share = package.met_share
+        own = share if self.gid in package.meets else float(self.settled_by(package))
+        partner = share if self.partner in package.meets else 0.0
+        return self.preferences.settlement_terms(own, partner)
 
 
 def make_party(

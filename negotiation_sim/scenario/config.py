@@ -78,6 +78,13 @@ class Demand:
 
     label: str
     cost_bn: float
+    #: when the demand is met, this government keeps its measures in force (N1c)
+    keep_measures: bool = False
+
+    @property
+    def declared(self) -> bool:
+        """Whether the government declares a demand at all."""
+        return bool(self.label or self.cost_bn)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +126,8 @@ class EventConfig:
     unless_deal: bool
     deal_bonus_bn: float
     deadline: bool
+    #: a meeting or summit at which both sides table their packages
+    talks: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,7 +247,11 @@ def _government(gid: str, g: dict[str, Any]) -> GovernmentConfig:
             audience_sensitivity=_span(g["resolve"]["audience_sensitivity"]),
             grievance_bn=_span(g["resolve"]["grievance"]),
         ),
-        demand=Demand(label=g["demand"]["label"], cost_bn=g["demand"]["cost"]),
+        demand=Demand(
+            label=g["demand"]["label"],
+            cost_bn=g["demand"]["cost"],
+            keep_measures=g["demand"]["keep_measures"],
+        ),
         grievance_from=g["grievance_from"],
     )
 
@@ -277,5 +290,6 @@ def _event(index: int, e: dict[str, Any]) -> EventConfig:
         level=e["level"],
         unless_deal=e["unless_deal"],
         deal_bonus_bn=e["deal_bonus"],
+        talks=e["talks"],
         deadline=e["deadline"],
     )

@@ -77,7 +77,8 @@ RESOLVE = Table(
 
 DEMAND = Table(
     doc="What this government demands of its partner beyond tariffs (a purchase, a policy "
-    "change): a deal the partner proposes or accepts meets it, at a cost to the partner.",
+    "change): it accepts no lasting deal that does not meet it, and meeting it costs the "
+    "partner.",
     fields={
         "label": Str(doc="Plain words for the demand.", default=""),
         "cost": Num(
@@ -85,6 +86,12 @@ DEMAND = Table(
             low=0,
             high=1e4,
             default=0.0,
+        ),
+        "keep_measures": Bool(
+            doc="When the partner meets the demand, this government keeps its measures in "
+            "force to enforce it (a standstill that averts its threats) instead of removing "
+            "them.",
+            default=False,
         ),
     },
     default={},
@@ -507,6 +514,11 @@ EVENT = Table(
             default=0.0,
         ),
         "deadline": Bool(doc="Counts as a deadline for deadline strategies.", default=False),
+        "talks": Bool(
+            doc="A meeting or summit at which the two sides negotiate: each side that holds "
+            "this round also tables its packages (as a conceding side does).",
+            default=False,
+        ),
     },
 )
 

@@ -167,29 +167,37 @@ class CrisisBargainer(Strategy):
         cost = conflict_cost(view, self.outlook_rounds)
         mutual = bool(view.pain) and view.pain[-1] > 0 and view.partner_pain[-1] > 0
         hurting = cost >= threshold or (mutual and cost >= self.ripeness * threshold)
+        # it seeks a settlement by conceding, but not again within ``patience`` rounds of
+        # a concession of its own that no deal answered (its offers still stand)
+        seek = hurting and self._rested(view, Action.CONCEDE)
         if view.deal_in_force:
             if behind:
                 return _hold_or(Action.ESCALATE, view)
-            # a truce that still hurts is renegotiated toward a lasting deal
-            if view.deal_in_force == "truce" and hurting:
+            # a truce that still hurts is renegotiated toward a lasting deal as its expiry
+            # nears (within ``patience`` rounds): the deadline that makes talks serious
+            expires = view.deal_expires_in
+            near = expires is None or expires <= self.patience
+            if view.deal_in_force == "truce" and seek and near:
                 return move(Action.CONCEDE, view)
             return move(Action.HOLD, view)
-        if hurting:
+        if seek:
             return move(Action.CONCEDE, view)
+        if hurting:
+            return move(Action.HOLD, view)
         if view.partner_offer is not None:
             return move(Action.HOLD, view)
         if view.threats_ahead:  # my declared threats press and answer for me
             return move(Action.HOLD, view)
         if behind:
             return _hold_or(Action.ESCALATE, view)
-        if can_escalate(view) and self._rested(view) and self._pressing_pays(view):
+        if can_escalate(view) and self._rested(view, Action.ESCALATE) and self._pressing_pays(view):
             return move(Action.ESCALATE, view)
         return move(Action.HOLD, view)
 
-    def _rested(self, view: GameView) -> bool:
-        """At least ``patience`` rounds since my own last escalation."""
+    def _rested(self, view: GameView, action: Action) -> bool:
+        """At least ``patience`` rounds since my own last move of ``action``."""
         for back, mine in enumerate(reversed(view.my_moves), start=1):
-            if mine.action is Action.ESCALATE:
+            if mine.action is action:
                 return back >= self.patience
         return True
 
