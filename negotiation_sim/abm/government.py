@@ -4,7 +4,6 @@ partner, booked payoffs) and its public standoff. Only its methods change its st
 from __future__ import annotations
 
 import dataclasses
-import itertools
 from typing import TYPE_CHECKING
 
 import mesa
@@ -59,6 +58,7 @@ class Government(mesa.Agent):
         self._pain: list[tuple[float, float]] = []
         self._ahead: tuple[float, float] = (0.0, 0.0)
         self._levels: list[tuple[float, float]] = []
+        self._shifts: list[float] = []  # partner_shifts, one per decision after the first
         # duty values (D1) of both sides' measures now and at the last agreed status quo
         self._duties: tuple[float, float] = (0.0, 0.0)
         self._agreed: tuple[float, float] = (0.0, 0.0)
@@ -112,10 +112,12 @@ class Government(mesa.Agent):
         index fell, by how much it fell (a negative shift: a rise of my own is never
         read as a fall of my partner's).
         Observed policy, not perceived moves: what a government can verify."""
-        return tuple(
-            b1 - b0 if b1 < b0 else max(0.0, (b1 - b0) - max(0.0, a1 - a0))
-            for (a0, b0), (a1, b1) in itertools.pairwise(self._levels)
-        )
+        return tuple(self._shifts)
+
+    @staticmethod
+    def _shift(before: tuple[float, float], now: tuple[float, float]) -> float:
+        (a0, b0), (a1, b1) = before, now
+        return b1 - b0 if b1 < b0 else max(0.0, (b1 - b0) - max(0.0, a1 - a0))
 
     @property
     def pressure(self) -> float:
@@ -173,6 +175,8 @@ class Government(mesa.Agent):
         sides' duty values (D1) with the deal in force as (kind, struck round, expiry
         round) for ``partner_lead``: a new deal, or a truce's expiry, resets the
         agreed status quo."""
+        if self._levels:  # noted once per decision, so the history is not re-read
+            self._shifts.append(self._shift(self._levels[-1], (mine, partner)))
         self._levels.append((mine, partner))
         self._duties = duties
         self._step_bn = step_bn

@@ -4,6 +4,7 @@ sections 3.2 and 7.15)."""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 
@@ -69,7 +70,8 @@ class Calendar:
     def threats_ahead(self, gid: str, round_: int) -> int:
         """How many of ``gid``'s own declared threats (tariff threats and control rules
         that a deal would avert) the calendar schedules after round ``round_``."""
-        return sum(r > round_ for r in self.threat_rounds.get(gid, ()))
+        rounds = self.threat_rounds.get(gid, ())  # sorted
+        return len(rounds) - bisect.bisect_right(rounds, round_)
 
     def date_of(self, round_: int) -> dt.date:
         """The first day of round ``round_`` (round 1 for rounds below 1)."""
