@@ -229,24 +229,23 @@ class Mechanism:
         its concession curve that time and pain have reached (N1), a truce that
         suspends both sides' latest step (N1b) and, where they apply, the demand met for
         the partner's measures (N1c), a standstill with purchases (N1d), a truce on
-        controls only (N1e) and a truce that suspends the latest named measures (N1f)."""
+        controls only (N1e) and a truce that suspends the latest named measures (N1f);
+        under a truce struck in the run, only the lasting ones (N1, N1c, N1d)."""
         partner = self.parties[party.partner]
         a = aspiration(pressure)
         state = (self.policy, self.world, self.dyad, self.rules)
-        lasting = build_offer(party, partner, a, *state)
-        extra = (
+        # under a truce struck in the run, talks aim at a lasting deal: a new truce would
+        # only suspend one more step (its extension is a candidate of its own)
+        truces = not (self.deal is not None and self.deal.in_run and self.deal.kind == "truce")
+        made = (
+            build_offer(party, partner, a, *state),
+            build_truce(party, partner, *state) if truces else None,
             build_demand_offer(party, partner, a, *state),
             build_purchase_offer(party, partner, a, *state),
-            build_control_truce(party, partner, *state),
-            build_measure_truce(party, partner, self.latest, *state),
+            build_control_truce(party, partner, *state) if truces else None,
+            build_measure_truce(party, partner, self.latest, *state) if truces else None,
         )
-        truce = build_truce(party, partner, *state)
-        made = [lasting, truce, *(pkg for pkg in extra if pkg is not None)]
-        if self.deal is not None and self.deal.in_run and self.deal.kind == "truce":
-            # under a truce struck in the run, talks aim at a lasting deal: a new truce
-            # would only suspend one more step (its extension is a candidate of its own)
-            made = [pkg for pkg in made if pkg.lasting]
-        return made
+        return [pkg for pkg in made if pkg is not None]
 
     def package_state(self, package: Package) -> Policy:
         """The policy state ``package`` would produce now."""
@@ -282,8 +281,7 @@ class Mechanism:
         lapses = lapses and self.deal.expires_round <= round_ + lookahead
         values = {}
         for party in self.pair:
-            prefs = party.preferences
-            values[party.gid] = prefs.utility(ev.welfare, weighted)
+            values[party.gid] = party.preferences.utility(ev.welfare, weighted)
             in_deal = party.deal_value(self.deal.package) if in_force and not lapses else 0.0
             terms = party.terms(self.deal.package if in_force else None)
             reservation[party.gid] = float(values[party.gid][0]) + in_deal + terms
@@ -293,7 +291,6 @@ class Mechanism:
             package = packages[k - 1]
             for party in self.pair:
                 g = party.gid
-                prefs = party.preferences
                 value = values[g][k] + party.deal_value(package) + party.terms(package)
                 value += one_off * (
                     self.deal_bonus - self._face_cost(party, states[k], standoffs[g])
