@@ -32,6 +32,8 @@ def test_a_deal_meets_a_demand_only_when_it_says_so():
     # no lasting deal without the demand; a truce is still acceptable
     assert not us.accepts_terms(cuts) and us.accepts_terms(met) and us.accepts_terms(truce)
     assert mx.accepts_terms(cuts)  # Mexico declares no demand of its own
+    nothing = _package("mx", meets=("us",), share=0.0)  # an unpressed complier's N1c
+    assert not us.accepts_terms(nothing) and not us.settled_by(nothing)
     grievance = us.preferences.resolve.grievance_bn
     cost = mx.preferences.concession_cost_bn
     assert cost == pytest.approx(us.config.demand.cost_bn) and cost > 0

@@ -35,7 +35,9 @@ class Party:
         meets its declared demand, or any lasting deal if it declares none."""
         if package is None or not package.lasting:
             return False
-        return not self.config.demand.declared or self.gid in package.meets
+        if not self.config.demand.declared:
+            return True
+        return self.gid in package.meets and package.met_share > 0.0
 
     def deal_value(self, package: Package | None) -> float:
         """Per-round value of having ``package`` in force (N2): ``deal_value``, except that
