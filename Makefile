@@ -66,11 +66,11 @@ lint: setup
 # the commands and the app from another folder (tests/wheel)
 test: setup lint assets browser postgres
 	$(PY) -m pytest -q -n 2 --ignore=tests/browser --ignore=tests/teaching_browser
-	$(PY) -m pytest -q --reruns 2 --reruns-delay 2 tests/browser $(wildcard tests/teaching_browser)
+	$(PY) -m pytest -q -rR --reruns 2 --reruns-delay 2 tests/browser $(wildcard tests/teaching_browser)
 	$(MAKE) wheel-check
 
 wheel-check: setup assets browser
-	$(PY) -m pytest -q --reruns 2 --reruns-delay 2 tests/wheel
+	$(PY) -m pytest -q -rR --reruns 2 --reruns-delay 2 tests/wheel
 
 bench: setup assets browser
 	$(PY) benchmarks/run_all.py
